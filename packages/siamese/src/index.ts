@@ -1,1 +1,3 @@
-export {};
+export { createSiameseModel, DEFAULT_SIAMESE_CONFIG } from './createSiameseModel';
+export type { SiameseConfig } from './createSiameseModel';
+export { SiameseFusion, registerSiameseFusion } from './siameseFusion';
