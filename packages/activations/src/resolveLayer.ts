@@ -1,0 +1,51 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { describeLayers, listLayers, type Layer, type LayerEntry } from './listLayers';
+
+/**
+ * The layer entries a path names: a path matches a layer when its slash-separated segments equal the last
+ * segments of the layer's full path, so `conv2`, `encoder/conv2` and the full path all name the same layer.
+ */
+export function matchLayerPath(entries: readonly LayerEntry[], path: string): LayerEntry[] {
+  const wanted = path.split('/');
+  return entries.filter((e) => {
+    if (e.path === path) return true;
+    const segments = e.path.split('/');
+    if (segments.length < wanted.length) return false;
+    const tail = segments.slice(segments.length - wanted.length);
+    return tail.every((s, i) => s === wanted[i]);
+  });
+}
+
+/**
+ * Finds a layer by its unique name anywhere in the model (nested models included) or by a path such as
+ * `encoder/conv2`; unknown or ambiguous names throw an error that lists the layers that exist, with their paths.
+ */
+export function resolveLayer(model: LayersModel, path: string): Layer {
+  return resolveLayerEntry(model, path).layer;
+}
+
+/** Like {@link resolveLayer}, but returns the full entry (canonical path, class name, static output shape). */
+export function resolveLayerEntry(model: LayersModel, path: string, entries = listLayers(model)): LayerEntry {
+  if (typeof path !== 'string' || path.trim() === '' || path.startsWith('/') || path.endsWith('/')) {
+    throw new Error(
+      `resolveLayer: invalid layer path ${JSON.stringify(path)} in model '${model.name}'; use a layer name ` +
+        `('conv2') or a slash-separated path ('encoder/conv2'). Layers:\n${describeLayers(entries)}`,
+    );
+  }
+  const matches = matchLayerPath(entries, path);
+  const distinct = [...new Set(matches.map((m) => m.layer))];
+  if (distinct.length === 1) {
+    // The same (shared) instance can sit in several containers; report it by its shortest path.
+    return matches.reduce((a, b) => (b.path.length < a.path.length ? b : a));
+  }
+  if (distinct.length === 0) {
+    throw new Error(
+      `resolveLayer: no layer '${path}' in model '${model.name}'. Layers (path, class, output):\n${describeLayers(entries)}`,
+    );
+  }
+  throw new Error(
+    `resolveLayer: layer path '${path}' is ambiguous in model '${model.name}'; it matches ` +
+      `${matches.map((m) => `'${m.path}'`).join(', ')}. Give a longer path. Layers (path, class, output):\n` +
+      describeLayers(entries),
+  );
+}
