@@ -1,3 +1,4 @@
 import { libraryBuild } from '../../tsup.shared';
 
-export default libraryBuild();
+// shims: import.meta.url works in the CJS build too (the embedded-data resolver needs it).
+export default libraryBuild({ shims: true });

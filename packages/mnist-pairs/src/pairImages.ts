@@ -1,0 +1,29 @@
+import { IMAGE_PIXELS } from './constants';
+import type { PairSet } from './types';
+
+/**
+ * Gathers the pixels of pairs [start, end) into two [n, 28, 28, 1] arrays; with `order`, position i means
+ * pair order[i] (how shuffled batches are gathered).
+ */
+export function pairImages(
+  pairs: PairSet,
+  start = 0,
+  end = pairs.count,
+  order?: Int32Array,
+): { left: Float32Array; right: Float32Array } {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= pairs.count)) {
+    throw new Error(`pairImages: range [${start}, ${end}) is not within the ${pairs.count} pairs`);
+  }
+  const n = end - start;
+  const left = new Float32Array(n * IMAGE_PIXELS);
+  const right = new Float32Array(n * IMAGE_PIXELS);
+  const images = pairs.split.images;
+  for (let i = 0; i < n; i++) {
+    const p = order === undefined ? start + i : order[start + i]!;
+    const l = pairs.left[p]!;
+    const r = pairs.right[p]!;
+    left.set(images.subarray(l * IMAGE_PIXELS, (l + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
+    right.set(images.subarray(r * IMAGE_PIXELS, (r + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
+  }
+  return { left, right };
+}

@@ -1,0 +1,98 @@
+import { IMAGE_SIZE, NUM_CLASSES } from './constants';
+
+/** An IDX array of unsigned bytes: its dimensions and a view (not a copy) of its data. */
+export interface IdxArray {
+  /** Sizes of each dimension, outermost first. */
+  dims: number[];
+  /** The values, row-major; a view into the parsed bytes. */
+  data: Uint8Array;
+}
+
+const IDX_DTYPE_NAMES: Record<number, string> = {
+  0x08: 'unsigned byte',
+  0x09: 'signed byte',
+  0x0b: 'short',
+  0x0c: 'int',
+  0x0d: 'float',
+  0x0e: 'double',
+};
+
+/** True when the bytes start with the gzip magic number (0x1f 0x8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Parses an IDX file of unsigned bytes, checking magic number, dtype, number of dimensions and length.
+ * `name` names the file in errors. The returned data is a view into `bytes`.
+ */
+export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number): IdxArray {
+  if (isGzip(bytes)) {
+    throw new Error(`IDX file ${name}: is gzip-compressed; decompress it before parsing`);
+  }
+  if (bytes.length < 4) {
+    throw new Error(`IDX file ${name}: truncated: ${bytes.length} bytes, too short for the 4-byte magic number`);
+  }
+  const [z0, z1, dtype, ndims] = bytes as unknown as [number, number, number, number];
+  const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+  if (z0 !== 0 || z1 !== 0) {
+    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic} (the first two bytes must be 0)`);
+  }
+  if (dtype !== 0x08) {
+    const dtypeName = IDX_DTYPE_NAMES[dtype];
+    throw new Error(
+      `IDX file ${name}: corrupted magic number 0x${magic}: dtype 0x${dtype.toString(16)}` +
+        (dtypeName === undefined ? ' is not an IDX dtype' : ` (${dtypeName}) is not supported, expected 0x08 (unsigned byte)`),
+    );
+  }
+  if (expectedDims !== undefined && ndims !== expectedDims) {
+    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: ${ndims} dimensions, expected ${expectedDims}`);
+  }
+  if (ndims === 0) throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: 0 dimensions`);
+  const headerLength = 4 + 4 * ndims;
+  if (bytes.length < headerLength) {
+    throw new Error(`IDX file ${name}: truncated: ${bytes.length} bytes, the header of ${ndims} dimensions needs ${headerLength}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  let size = 1;
+  for (let d = 0; d < ndims; d++) {
+    const dim = view.getUint32(4 + 4 * d, false); // IDX is big-endian
+    dims.push(dim);
+    size *= dim;
+  }
+  const expectedLength = headerLength + size;
+  if (bytes.length < expectedLength) {
+    throw new Error(
+      `IDX file ${name}: truncated: ${bytes.length} bytes, dimensions [${dims.join(', ')}] need ${expectedLength}`,
+    );
+  }
+  if (bytes.length > expectedLength) {
+    throw new Error(
+      `IDX file ${name}: corrupted: ${bytes.length} bytes, dimensions [${dims.join(', ')}] need exactly ${expectedLength} ` +
+        `(${bytes.length - expectedLength} trailing bytes)`,
+    );
+  }
+  return { dims, data: bytes.subarray(headerLength, expectedLength) };
+}
+
+/** Parses an IDX file of 28×28 images; returns the raw pixel bytes (a view) and the image count. */
+export function parseIdxImages(bytes: Uint8Array, name: string): { pixels: Uint8Array; count: number } {
+  const { dims, data } = parseIdx(bytes, name, 3);
+  const [count, rows, cols] = dims as [number, number, number];
+  if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
+    throw new Error(`IDX file ${name}: wrong image size ${rows}×${cols}, expected ${IMAGE_SIZE}×${IMAGE_SIZE}`);
+  }
+  return { pixels: data, count };
+}
+
+/** Parses an IDX file of digit labels, checking every label is in 0 … 9; returns a view. */
+export function parseIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
+  const { data } = parseIdx(bytes, name, 1);
+  for (let i = 0; i < data.length; i++) {
+    if (data[i]! >= NUM_CLASSES) {
+      throw new Error(`IDX file ${name}: corrupted: label ${data[i]} at index ${i} is not a digit 0 … 9`);
+    }
+  }
+  return data;
+}
