@@ -1,1 +1,2 @@
-export {};
+export { channelDependencies, mapChannelIndices } from './channelDependencies';
+export type { ChannelDependencies, ChannelDependencyLayer, ChannelIndexMap, ChannelLayerKind } from './channelDependencies';
