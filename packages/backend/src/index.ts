@@ -1,1 +1,6 @@
-export {};
+export {
+  registerWasmTrainingKernels,
+  restoreStockWasmKernels,
+  WASM_TRAINING_KERNELS,
+  type WasmTrainingKernel,
+} from './registerWasmTrainingKernels';

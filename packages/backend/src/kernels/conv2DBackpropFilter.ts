@@ -1,0 +1,66 @@
+import {
+  backend_util,
+  conv2d,
+  Conv2DBackpropFilter,
+  tidy,
+  transpose,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type Tensor4D,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { padOrCrop } from './padOrCrop';
+import { tensorOf } from './tensorOf';
+
+/**
+ * dW[p, q, ci, co] = Σ_{n, i, j} x[n, i·s + p − padTop, j·s + q − padLeft, ci] · dy[n, i, j, co].
+ * That is a stride-1 convolution of x with the batch and channel axes swapped ([ci, h, w, n]) by dy
+ * used as a filter ([ho, wo, n, co]) dilated by the stride: one XNNPACK conv2d, no loop in JS.
+ */
+export function conv2DBackpropFilterNHWC(
+  x: Tensor4D, // [n, h, w, ci]
+  dy: Tensor4D, // [n, ho, wo, co]
+  filterShape: [number, number, number, number], // [kh, kw, ci, co]
+  strides: number | [number, number],
+  pad: Conv2DBackpropFilterAttrs['pad'],
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): Tensor4D {
+  return tidy(() => {
+    const info = backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
+    const [kh, kw] = filterShape;
+    const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo } = info;
+    const [, h, w] = x.shape;
+    const top = info.padInfo.top, left = info.padInfo.left;
+    // Rows the dilated dy "filter" needs: out size kh = h + top + bottom − (ho − 1)·sh.
+    const bottom = kh - h - top + (ho - 1) * sh;
+    const right = kw - w - left + (wo - 1) * sw;
+    const xT = transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]
+    const xP = padOrCrop(xT, top, bottom, left, right); // [ci, kh + (ho−1)·sh, kw + (wo−1)·sw, n]
+    const dyT = transpose(dy, [1, 2, 0, 3]); // [ho, wo, n, co]
+    const dW = conv2d(xP, dyT, 1, 'valid', 'NHWC', [sh, sw]); // [ci, kh, kw, co]
+    return transpose(dW, [1, 2, 0, 3]); // [kh, kw, ci, co]
+  });
+}
+
+function conv2DBackpropFilterKernel({ inputs, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const { x, dy } = inputs as unknown as Conv2DBackpropFilterInputs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  return tidy(() => {
+    let x4 = tensorOf<Tensor4D>(x, 'Conv2DBackpropFilter', 'x');
+    let dy4 = tensorOf<Tensor4D>(dy, 'Conv2DBackpropFilter', 'dy');
+    if (dataFormat === 'NCHW') {
+      x4 = transpose(x4, [0, 2, 3, 1]); // [n, h, w, ci]
+      dy4 = transpose(dy4, [0, 2, 3, 1]); // [n, ho, wo, co]
+    }
+    return conv2DBackpropFilterNHWC(x4, dy4, filterShape, strides, pad, dimRoundingMode);
+  });
+}
+
+/** Conv2DBackpropFilter for wasm (which registers none), built on wasm's XNNPACK conv2d. */
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilterKernel,
+};

@@ -1,0 +1,85 @@
+import {
+  backend_util,
+  conv2d,
+  Conv2DBackpropInput,
+  pad as padOp,
+  reshape,
+  reverse,
+  tidy,
+  transpose,
+  type Conv2DBackpropInputAttrs,
+  type Conv2DBackpropInputInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type Tensor4D,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { padOrCrop } from './padOrCrop';
+import { tensorOf } from './tensorOf';
+
+/**
+ * Inserts s−1 zeros after every row and column of dy (a stride-s conv's output gradient laid back
+ * on the input grid). The result has ho·sh rows: the last sh−1 of them are zero.
+ */
+export function spreadByStride(dy: Tensor4D, sh: number, sw: number): Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, ho, wo, c] = dy.shape;
+  return tidy(() => {
+    const six = reshape(dy, [n, ho, 1, wo, 1, c]);
+    const padded = padOp(six, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]); // [n, ho, sh, wo, sw, c]
+    return reshape(padded, [n, ho * sh, wo * sw, c]);
+  });
+}
+
+/**
+ * dx = the correlation of dy (spread by the stride) with the filter rotated by 180° and its channel
+ * axes swapped: one stride-1 XNNPACK conv2d instead of wasm's plain-loop Conv2DBackpropInput.
+ */
+export function conv2DBackpropInputNHWC(
+  dy: Tensor4D, // [n, ho, wo, co]
+  filter: Tensor4D, // [kh, kw, ci, co]
+  inputShape: [number, number, number, number], // [n, h, w, ci]
+  strides: number | [number, number],
+  pad: Conv2DBackpropInputAttrs['pad'],
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+): Tensor4D {
+  return tidy(() => {
+    const info = backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode);
+    const [kh, kw] = filter.shape;
+    const [, h, w] = inputShape;
+    const { strideHeight: sh, strideWidth: sw } = info;
+    const spread = spreadByStride(dy, sh, sw); // [n, ho·sh, wo·sw, co]
+    // Input row r receives spread rows r + top − (kh−1) … r + top: pad kh−1−top above, and below
+    // whatever makes the output h rows tall (negative amounts crop).
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = h + kh - 1 - top - spread.shape[1];
+    const right = w + kw - 1 - left - spread.shape[2];
+    const dyP = padOrCrop(spread, top, bottom, left, right); // [n, h + kh − 1, w + kw − 1, co]
+    const rotated = transpose(reverse(filter, [0, 1]), [0, 1, 3, 2]); // [kh, kw, co, ci]
+    return conv2d(dyP, rotated, 1, 'valid'); // [n, h, w, ci]
+  });
+}
+
+function conv2DBackpropInputKernel({ inputs, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+  const { dy, filter } = inputs as unknown as Conv2DBackpropInputInputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
+  return tidy(() => {
+    const f = tensorOf<Tensor4D>(filter, 'Conv2DBackpropInput', 'filter');
+    let dy4 = tensorOf<Tensor4D>(dy, 'Conv2DBackpropInput', 'dy');
+    if (dataFormat === 'NCHW') {
+      const [n, c, h, w] = inputShape;
+      dy4 = transpose(dy4, [0, 2, 3, 1]); // [n, ho, wo, co]
+      const dx = conv2DBackpropInputNHWC(dy4, f, [n, h, w, c], strides, pad, dimRoundingMode);
+      return transpose(dx, [0, 3, 1, 2]); // [n, ci, h, w]
+    }
+    return conv2DBackpropInputNHWC(dy4, f, inputShape, strides, pad, dimRoundingMode);
+  });
+}
+
+/** Conv2DBackpropInput for wasm through XNNPACK's conv2d (wasm's own is a plain loop). */
+export const conv2DBackpropInputConfig: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInputKernel,
+};

@@ -1,0 +1,62 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { makeBatchMatMulConfig } from './kernels/batchMatMul';
+import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
+import { maxPoolGradConfig } from './kernels/maxPoolGrad';
+
+/** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'] as const;
+
+/** The name of a kernel that {@link registerWasmTrainingKernels} adds or replaces. */
+export type WasmTrainingKernel = (typeof WASM_TRAINING_KERNELS)[number];
+
+// Filled on the first registration: the stock configs (undefined where wasm has none) and ours.
+let stock: Map<string, KernelConfig | undefined> | null = null;
+let ours: Map<string, KernelConfig> | null = null;
+
+function withStockSetup(config: KernelConfig, stockConfig: KernelConfig | undefined): KernelConfig {
+  // Keep the stock kernel's setup (its wasm function binding) so it can be restored at any time.
+  if (!stockConfig?.setupFunc) return config;
+  return { ...config, setupFunc: stockConfig.setupFunc };
+}
+
+function build(): void {
+  if (getKernel('Conv2D', 'wasm') == null) {
+    throw new Error('registerWasmTrainingKernels: the wasm backend registered no kernels (is @tensorflow/tfjs-backend-wasm loaded with the same @tensorflow/tfjs-core?)');
+  }
+  stock = new Map(WASM_TRAINING_KERNELS.map((name) => [name, getKernel(name, 'wasm')]));
+  const batchMatMulStock = stock.get('BatchMatMul');
+  if (batchMatMulStock == null) throw new Error("registerWasmTrainingKernels: wasm has no 'BatchMatMul' kernel to wrap");
+  ours = new Map<string, KernelConfig>([
+    ['Conv2DBackpropFilter', conv2DBackpropFilterConfig],
+    ['Conv2DBackpropInput', withStockSetup(conv2DBackpropInputConfig, stock.get('Conv2DBackpropInput'))],
+    ['MaxPoolGrad', withStockSetup(maxPoolGradConfig, stock.get('MaxPoolGrad'))],
+    ['BatchMatMul', makeBatchMatMulConfig(batchMatMulStock)],
+  ]);
+}
+
+function install(name: string, config: KernelConfig | undefined): void {
+  if (getKernel(name, 'wasm') === config) return;
+  if (getKernel(name, 'wasm') != null) unregisterKernel(name, 'wasm');
+  if (config) registerKernel(config);
+}
+
+/**
+ * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
+ * replaces Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul with kernels built from
+ * XNNPACK-backed ops. Idempotent; call it before or after `setBackend('wasm')`.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (stock === null || ours === null) build();
+  for (const [name, config] of ours!) install(name, config);
+}
+
+/**
+ * Puts wasm's stock kernels back (and removes Conv2DBackpropFilter), undoing
+ * {@link registerWasmTrainingKernels}; used to compare the two.
+ */
+export function restoreStockWasmKernels(): void {
+  if (stock === null) return;
+  for (const [name, config] of stock) install(name, config);
+}
