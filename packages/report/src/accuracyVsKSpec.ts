@@ -1,0 +1,175 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { chartConfig } from './chartTheme.js';
+import type { Results } from './resultsSchema.js';
+
+/** Accuracy points published by the reference experiment (one run), for overlaying on the chart. */
+export const REFERENCE_ACCURACY: ReadonlyArray<{ k: number; accuracy: number }> = [
+  { k: 1, accuracy: 0.962 },
+  { k: 4, accuracy: 0.945 },
+  { k: 8, accuracy: 0.9305 },
+  { k: 16, accuracy: 0.9325 },
+  { k: 24, accuracy: 0.877 },
+  { k: 28, accuracy: 0.787 },
+  { k: 31, accuracy: 0.5345 },
+];
+
+/** Options of the accuracy-vs-K chart. */
+export interface AccuracyChartOptions {
+  width?: number;
+  height?: number;
+  /** Extra points drawn as grey crosses, e.g. REFERENCE_ACCURACY; omitted when undefined. */
+  reference?: { label: string; points: ReadonlyArray<{ k: number; accuracy: number }> };
+  /** Draw each seed's curve faintly under the mean when there are several seeds (default true). */
+  seedLines?: boolean;
+}
+
+/** One row of the accuracy chart's data: a criterion's mean (and spread) at one K. */
+export interface AccuracyRow {
+  criterion: string;
+  k: number;
+  mean: number;
+  std: number;
+  lo: number;
+  hi: number;
+  seeds: number;
+}
+
+/** The chart's rows, from the results summary (mean ± std over seeds per criterion and K). */
+export function accuracyRows(results: Results): AccuracyRow[] {
+  return results.summary.flatMap((s) =>
+    s.k.map((k, i) => {
+      const mean = s.mean[i] ?? Number.NaN;
+      const std = s.std[i] ?? 0;
+      return { criterion: s.criterion, k, mean, std, lo: Math.max(0, mean - std), hi: Math.min(1, mean + std), seeds: s.seeds };
+    }),
+  );
+}
+
+const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/**
+ * Vega-Lite spec of test pair accuracy vs K: one line per criterion, a mean ± std band when there are several
+ * seeds, the chance level, and optional reference points. Rendered to PNG by the CLI and live by the viewer.
+ */
+export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions = {}): TopLevelSpec {
+  const { width = 560, height = 340, reference, seedLines = true } = options;
+  const rows = accuracyRows(results);
+  const criteria = results.summary.map((s) => s.criterion);
+  const seeds = Math.max(...results.summary.map((s) => s.seeds));
+  const channels = results.layer.channels;
+  const series = reference ? [...criteria, reference.label] : criteria;
+  const range = [...criteria.map((_, i) => CATEGORY10[i % CATEGORY10.length] as string), ...(reference ? ['#333333'] : [])];
+  const color = {
+    field: 'criterion',
+    type: 'nominal' as const,
+    scale: { domain: series, range },
+    legend: {
+      title: seeds > 1 ? `criterion (mean ± std, ${seeds} seeds)` : 'criterion',
+      orient: 'bottom-left' as const,
+      fillColor: 'white',
+      padding: 8,
+      strokeColor: '#bbb',
+      labelLimit: 320,
+      titleLimit: 320,
+      symbolSize: 70,
+      // The band layer's opacity would otherwise fade the legend symbols.
+      encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
+      symbolStrokeWidth: 0,
+    },
+  };
+  // Circles for criteria, a cross for the reference: a shape scale merged into the colour legend.
+  const shape = { field: 'criterion', type: 'nominal' as const, scale: { domain: series, range: series.map((_, i) => (i < criteria.length ? 'circle' : 'cross')) } };
+  // Layers other than the main line leave the legend unspecified: a `legend: null` would disable the merged legend.
+  const { legend: _legend, ...colorNoLegend } = color;
+  const x = {
+    field: 'k',
+    type: 'quantitative' as const,
+    title: 'K (channels pruned)',
+    scale: { domain: [0, channels - 1], nice: false },
+    axis: { tickMinStep: 1, format: 'd', values: kTicks(channels) },
+  };
+  const yTitle = 'test pair accuracy';
+  const layers: unknown[] = [
+    {
+      data: { values: [{ chance: 0.5 }] },
+      mark: { type: 'rule', strokeDash: [6, 4], color: '#888' },
+      encoding: { y: { field: 'chance', type: 'quantitative' } },
+    },
+    {
+      data: { values: [{ chance: 0.5, k: channels - 1, label: 'chance' }] },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#777', fontSize: 11 },
+      encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'chance', type: 'quantitative' }, text: { field: 'label' } },
+    },
+  ];
+  if (seeds > 1) {
+    layers.push({
+      mark: { type: 'area', opacity: 0.18 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colorNoLegend },
+    });
+    if (seedLines) {
+      const seedRows = results.seedRuns.flatMap((run) =>
+        run.criteria.flatMap((cr) => cr.accuracy.map((accuracy, k) => ({ criterion: cr.criterion, seed: run.seed, k, accuracy }))),
+      );
+      layers.push({
+        data: { values: seedRows },
+        mark: { type: 'line', strokeWidth: 0.8, opacity: 0.45 },
+        encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, color: colorNoLegend, detail: { field: 'seed', type: 'nominal' } },
+      });
+    }
+  }
+  layers.push({
+    mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 30 } },
+    encoding: {
+      x,
+      y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false, nice: true } },
+      color,
+      shape,
+      tooltip: [
+        { field: 'criterion', title: 'criterion' },
+        { field: 'k', title: 'K', format: 'd' },
+        { field: 'mean', title: seeds > 1 ? 'mean accuracy' : 'accuracy', format: '.4f' },
+        ...(seeds > 1 ? [{ field: 'std', title: 'std', format: '.4f' }] : []),
+      ],
+    },
+  });
+  if (reference) {
+    layers.push({
+      data: { values: reference.points.map((p) => ({ ...p, criterion: reference.label })) },
+      mark: { type: 'point', size: 80, filled: true, strokeWidth: 0, opacity: 0.85 },
+      encoding: {
+        x,
+        y: { field: 'accuracy', type: 'quantitative' },
+        color,
+        shape,
+        tooltip: [
+          { field: 'criterion', title: 'series' },
+          { field: 'k', title: 'K' },
+          { field: 'accuracy', title: 'accuracy', format: '.4f' },
+        ],
+      },
+    });
+  }
+  const calibration = results.calibration.source === 'test' ? 'test pairs' : 'held-out train pairs';
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
+      subtitle: `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
+    },
+    width,
+    height,
+    data: { values: rows },
+    layer: layers,
+    config: chartConfig(),
+  } as TopLevelSpec;
+}
+
+/** Tick values: every K up to 16 channels, otherwise steps of 2, 4 or 8 ending at C-1 where possible. */
+function kTicks(channels: number): number[] {
+  const last = channels - 1;
+  const step = last <= 16 ? 1 : last <= 40 ? 4 : last <= 80 ? 8 : Math.ceil(last / 10);
+  const ticks: number[] = [];
+  for (let k = 0; k <= last; k += step) ticks.push(k);
+  if (ticks[ticks.length - 1] !== last) ticks.push(last);
+  return ticks;
+}

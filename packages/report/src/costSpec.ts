@@ -1,0 +1,64 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { chartConfig } from './chartTheme.js';
+import type { CostRecord } from './resultsSchema.js';
+
+/** Options of the cost chart. */
+export interface CostChartOptions {
+  /** Width of each of the panels (default 240). */
+  panelWidth?: number;
+  height?: number;
+  /** Layer name for the title. */
+  layer?: string;
+  /** Subtitle, e.g. what the MACs count covers. */
+  subtitle?: string;
+}
+
+const METRICS = [
+  { key: 'params', title: 'parameters (thousands)', format: ',.0f', color: '#1f77b4', scale: 1e-3 },
+  { key: 'macs', title: 'MACs per pair (millions)', format: '.2f', color: '#ff7f0e', scale: 1e-6 },
+  { key: 'latencyMs', title: 'latency per batch (ms)', format: '.1f', color: '#2ca02c' },
+] as const;
+
+/**
+ * Vega-Lite spec of the physically pruned model's cost vs K: parameters, MACs and latency side by side,
+ * each with its own y axis, and the fraction of the unpruned model on hover. The latency panel is left out
+ * when no latency was measured.
+ */
+export function costSpec(costs: readonly CostRecord[], options: CostChartOptions = {}): TopLevelSpec {
+  const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed' } = options;
+  const sorted = [...costs].sort((a, b) => a.k - b.k);
+  const base = sorted[0];
+  const last = sorted[sorted.length - 1]?.k ?? 0;
+  const panels = METRICS.filter((m) => m.key !== 'latencyMs' || sorted.some((c) => c.latencyMs !== null)).map((m) => {
+    const values = sorted
+      .filter((c) => c[m.key] !== null)
+      .map((c) => {
+        const raw = c[m.key] as number;
+        const ref = base ? (base[m.key] as number | null) : null;
+        return { k: c.k, value: raw * ('scale' in m ? m.scale : 1), raw, fraction: ref ? raw / ref : null };
+      });
+    return {
+      title: { text: m.title, fontSize: 12, fontWeight: 'normal' },
+      width: panelWidth,
+      height,
+      data: { values },
+      mark: { type: 'line', color: m.color, strokeWidth: 2, point: { filled: true, size: 22, color: m.color } },
+      encoding: {
+        x: { field: 'k', type: 'quantitative', title: 'K (channels pruned)', scale: { domain: [0, last], nice: false }, axis: { tickMinStep: 1, format: 'd' } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: m.key !== 'latencyMs' }, axis: { format: m.format } },
+        tooltip: [
+          { field: 'k', title: 'K' },
+          { field: 'raw', title: m.title, format: m.key === 'params' || m.key === 'macs' ? ',d' : '.2f' },
+          { field: 'fraction', title: 'of unpruned', format: '.1%' },
+        ],
+      },
+    };
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: `Cost of the pruned model vs K${layer ? ` (${layer} channels removed)` : ''}`, subtitle },
+    hconcat: panels,
+    spacing: 28,
+    config: chartConfig(),
+  } as TopLevelSpec;
+}

@@ -1,0 +1,121 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { chartConfig } from './chartTheme.js';
+
+/** Mean activation maps of one layer: values flattened [C,H,W] with their shape. */
+export interface MeanMaps {
+  layer: string;
+  meanMap: ArrayLike<number>;
+  mapShape: readonly [number, number, number];
+  /** Number of images averaged, shown in the subtitle when given. */
+  images?: number;
+}
+
+/** Options of the feature-map grid. */
+export interface FeatureMapsOptions {
+  /** Maps per row (default 8, as the reference). */
+  columns?: number;
+  /** Side of one map in pixels (default 64). */
+  cellSize?: number;
+}
+
+/** One pixel of one channel's map: raw mean value and its per-map min-max normalised value. */
+export interface FeatureMapPixel {
+  channel: number;
+  h: number;
+  w: number;
+  value: number;
+  norm: number;
+}
+
+/** Pixels of every map, each map min-max normalised to [0, 1] on its own (a constant map becomes 0). Channels are numbered from 1. */
+export function featureMapPixels(maps: MeanMaps): FeatureMapPixel[] {
+  const [channels, height, width] = maps.mapShape;
+  const size = height * width;
+  if (maps.meanMap.length !== channels * size) {
+    throw new Error(`featureMapPixels: meanMap of ${maps.layer} has ${maps.meanMap.length} values, shape [${maps.mapShape.join(',')}] needs ${channels * size}`);
+  }
+  const pixels: FeatureMapPixel[] = [];
+  for (let c = 0; c < channels; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const v = maps.meanMap[c * size + i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const span = max - min;
+    for (let h = 0; h < height; h++) {
+      for (let w = 0; w < width; w++) {
+        const value = maps.meanMap[c * size + h * width + w] as number;
+        pixels.push({ channel: c + 1, h, w, value, norm: span > 0 ? (value - min) / span : 0 });
+      }
+    }
+  }
+  return pixels;
+}
+
+/**
+ * Vega-Lite spec of the grid of mean feature maps, as the reference draws it: 8 columns, each map min-max
+ * normalised, gray (black = low, white = high), titled 1 … C, with one shared colour bar.
+ */
+export function featureMapsSpec(maps: MeanMaps, options: FeatureMapsOptions = {}): TopLevelSpec {
+  const { columns = 8, cellSize = 64 } = options;
+  const [channels, height, width] = maps.mapShape;
+  const rows = Math.ceil(channels / columns);
+  const spacing = 10;
+  const headerHeight = 18;
+  const gridHeight = rows * (cellSize + headerHeight) + (rows - 1) * spacing;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: `Mean feature maps of ${maps.layer} (before ReLU)`,
+      subtitle: `${channels} channels, ${height}×${width}${maps.images ? `, averaged over ${maps.images} images` : ''}; each map min-max normalised`,
+    },
+    // `edge` duplicates `norm` for the stroke, so its (hidden) legend does not merge with the colour bar.
+    data: { values: featureMapPixels(maps) },
+    transform: [{ calculate: 'datum.norm', as: 'edge' }],
+    columns,
+    spacing,
+    facet: {
+      field: 'channel',
+      type: 'ordinal',
+      sort: 'ascending',
+      header: { title: null, labelFontSize: 12, labelPadding: 3 },
+    },
+    spec: {
+      width: cellSize,
+      height: cellSize * (height / width),
+      // A hairline stroke in the fill colour hides the anti-aliasing seams between neighbouring pixels.
+      mark: { type: 'rect', strokeWidth: 0.35 },
+      encoding: {
+        x: { field: 'w', type: 'ordinal', axis: null, scale: { paddingInner: 0, paddingOuter: 0 } },
+        y: { field: 'h', type: 'ordinal', axis: null, scale: { paddingInner: 0, paddingOuter: 0 } },
+        color: {
+          field: 'norm',
+          type: 'quantitative',
+          scale: { domain: [0, 1], range: ['#000000', '#ffffff'] },
+          legend: {
+            title: 'normalised',
+            orient: 'right',
+            gradientLength: Math.max(120, gridHeight - 48),
+            gradientThickness: 14,
+            gradientStrokeColor: '#444',
+            gradientStrokeWidth: 0.5,
+            values: [0, 0.25, 0.5, 0.75, 1],
+            format: '.2f',
+            offset: 14,
+          },
+        },
+        stroke: { field: 'edge', type: 'quantitative', scale: { domain: [0, 1], range: ['#000000', '#ffffff'] }, legend: null },
+        tooltip: [
+          { field: 'channel', title: 'channel' },
+          { field: 'h', title: 'row' },
+          { field: 'w', title: 'column' },
+          { field: 'value', title: 'mean activation', format: '.4f' },
+          { field: 'norm', title: 'normalised', format: '.3f' },
+        ],
+      },
+    },
+    config: { ...chartConfig(), view: { stroke: '#666', strokeWidth: 0.5 } },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import { runConfigSchema } from './runConfigSchema.js';
+
+/** The version of the results schema written into every results.json; bumped on incompatible changes. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const unit = z.number().min(0).max(1);
+const count = z.int().nonnegative();
+const finiteArray = z.array(z.number());
+const seconds = z.number().nonnegative();
+
+/** Test metrics of one model on a pair set. */
+export const evaluationSchema = z.object({
+  accuracy: unit,
+  loss: z.number().nonnegative(),
+  auc: unit,
+  count: z.int().positive(),
+});
+
+/** One training epoch's figures. */
+export const epochRecordSchema = z.object({
+  epoch: z.int().positive(),
+  loss: z.number(),
+  accuracy: unit,
+  seconds: seconds.optional(),
+});
+
+/** Streaming per-channel statistics of one layer's output (typed arrays stored as number lists). */
+export const channelStatsSchema = z
+  .object({
+    layer: z.string(),
+    channels: z.int().positive(),
+    images: z.int().positive(),
+    positions: z.int().positive(),
+    mean: finiteArray,
+    meanAbs: finiteArray,
+    apoz: finiteArray,
+    variance: finiteArray,
+    std: finiteArray,
+    min: finiteArray,
+    max: finiteArray,
+    /** Mean activation map per channel, flattened [C,H,W]. */
+    meanMap: finiteArray,
+    mapShape: z.tuple([z.int().positive(), z.int().positive(), z.int().positive()]),
+  })
+  .superRefine((s, ctx) => {
+    for (const key of ['mean', 'meanAbs', 'apoz', 'variance', 'std', 'min', 'max'] as const) {
+      if (s[key].length !== s.channels) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `has ${s[key].length} values, expected channels = ${s.channels}` });
+      }
+    }
+    const [c, h, w] = s.mapShape;
+    if (c !== s.channels) ctx.addIssue({ code: 'custom', path: ['mapShape', 0], message: `is ${c}, expected channels = ${s.channels}` });
+    if (s.meanMap.length !== c * h * w) {
+      ctx.addIssue({ code: 'custom', path: ['meanMap'], message: `has ${s.meanMap.length} values, expected ${c}*${h}*${w} = ${c * h * w}` });
+    }
+  });
+
+/** Fine-tuning of the pruned model at one K. */
+export const fineTuneRecordSchema = z.object({
+  k: count,
+  epochs: z.int().positive(),
+  accuracyBefore: unit,
+  accuracyAfter: unit,
+  lossAfter: z.number().nonnegative(),
+  seconds: seconds,
+});
+
+/** One importance criterion on one seed: channel scores, prune order and the K sweep. */
+export const criterionResultSchema = z.object({
+  criterion: z.string(),
+  /** One score per channel; lower = less important. */
+  scores: finiteArray,
+  /** Channel indices in prune order (order[0] is pruned first). */
+  order: z.array(count),
+  /** Test pair accuracy with the first K channels of `order` pruned, for K = 0 … C-1. */
+  accuracy: z.array(unit),
+  /** Test loss per K, when computed. */
+  loss: finiteArray.optional(),
+  fineTune: z.array(fineTuneRecordSchema).default([]),
+});
+
+/** Everything measured on one seed: the trained model, the layer statistics and each criterion's sweep. */
+export const seedRunSchema = z
+  .object({
+    seed: count,
+    model: z.object({
+      /** Path of the trained model, relative to the run folder. */
+      path: z.string(),
+      /** Hash of the data and training config: the model cache key. */
+      cacheKey: z.string(),
+      /** True when the model came from the cache instead of being trained. */
+      reused: z.boolean(),
+      parameters: count,
+      history: z.array(epochRecordSchema),
+    }),
+    test: evaluationSchema,
+    stats: channelStatsSchema,
+    criteria: z.array(criterionResultSchema).min(1),
+  })
+  .superRefine((run, ctx) => {
+    const c = run.stats.channels;
+    run.criteria.forEach((cr, i) => {
+      const at = (key: string): (string | number)[] => ['criteria', i, key];
+      if (cr.scores.length !== c) ctx.addIssue({ code: 'custom', path: at('scores'), message: `has ${cr.scores.length} values, expected ${c}` });
+      if (cr.accuracy.length !== c) ctx.addIssue({ code: 'custom', path: at('accuracy'), message: `has ${cr.accuracy.length} values (K = 0 … ${c - 1} expected ${c})` });
+      const sorted = [...cr.order].sort((a, b) => a - b);
+      if (sorted.length !== c || sorted.some((v, j) => v !== j)) {
+        ctx.addIssue({ code: 'custom', path: at('order'), message: `is not a permutation of 0 … ${c - 1}` });
+      }
+    });
+  });
+
+/** Mean and standard deviation over seeds of one criterion's accuracy per K. */
+export const criterionSummarySchema = z
+  .object({
+    criterion: z.string(),
+    seeds: z.int().positive(),
+    k: z.array(count),
+    mean: z.array(unit),
+    /** Sample standard deviation over seeds (0 with one seed). */
+    std: z.array(z.number().nonnegative()),
+  })
+  .superRefine((s, ctx) => {
+    for (const key of ['mean', 'std'] as const) {
+      if (s[key].length !== s.k.length) ctx.addIssue({ code: 'custom', path: [key], message: `has ${s[key].length} values, expected ${s.k.length} (one per K)` });
+    }
+  });
+
+/** Size and cost of the model with K channels physically removed. */
+export const costRecordSchema = z.object({
+  k: count,
+  params: count,
+  /** Multiply-accumulates of one forward pass of one pair. */
+  macs: count,
+  /** Median time of one forward pass of a batch, in milliseconds; null when not measured. */
+  latencyMs: z.number().nonnegative().nullable(),
+});
+
+/** A physically pruned model written to the run folder. */
+export const exportRecordSchema = z.object({
+  k: count,
+  criterion: z.string(),
+  seed: count,
+  /** Path relative to the run folder. */
+  path: z.string(),
+  params: count,
+  macs: count,
+  accuracy: unit,
+  fineTuned: z.boolean(),
+});
+
+/** Where the pairs used to rank channels came from. */
+export const calibrationSchema = z.object({
+  source: z.enum(['test', 'train']),
+  images: count,
+  pairs: count,
+  /** True when the calibration images are disjoint from the evaluation images. */
+  heldOut: z.boolean(),
+  note: z.string(),
+});
+
+/** Pointers to the files the viewer reads for in-browser what-if pruning, relative to the run folder. */
+export const viewerDataSchema = z.object({
+  /** JSON index describing the binary feature file and the tail model. */
+  index: z.string(),
+});
+
+/** The results of one experiment run, as written to results.json. */
+export const resultsSchema = z
+  .object({
+    schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+    runId: z.string().min(1),
+    createdAt: z.iso.datetime({ offset: true }),
+    config: runConfigSchema,
+    backend: z.object({ name: z.enum(['tensorflow', 'wasm', 'cpu']), reason: z.string() }),
+    environment: z.object({ node: z.string(), platform: z.string(), tfjs: z.string() }).optional(),
+    /** Wall time per phase in seconds (load, train, stats, sweep, costs, export, …, total). */
+    timings: z.record(z.string(), seconds),
+    dataset: z.object({
+      source: z.string(),
+      train: z.object({ images: count, pairs: count }),
+      test: z.object({ images: count, pairs: count }),
+    }),
+    calibration: calibrationSchema,
+    layer: z.object({ name: z.string(), channels: z.int().positive() }),
+    seedRuns: z.array(seedRunSchema).min(1),
+    summary: z.array(criterionSummarySchema).min(1),
+    costs: z.array(costRecordSchema),
+    exports: z.array(exportRecordSchema),
+    viewer: viewerDataSchema.nullable().default(null),
+  })
+  .superRefine((r, ctx) => {
+    r.seedRuns.forEach((run, i) => {
+      if (run.stats.channels !== r.layer.channels) {
+        ctx.addIssue({ code: 'custom', path: ['seedRuns', i, 'stats', 'channels'], message: `is ${run.stats.channels}, but layer.channels is ${r.layer.channels}` });
+      }
+    });
+  });
+
+/** The parsed contents of a results.json. */
+export type Results = z.output<typeof resultsSchema>;
+/** What a writer passes to build a results.json (defaults not yet applied). */
+export type ResultsInput = z.input<typeof resultsSchema>;
+/** One seed's part of the results. */
+export type SeedRun = z.output<typeof seedRunSchema>;
+/** One criterion's part of a seed run. */
+export type CriterionResult = z.output<typeof criterionResultSchema>;
+/** A criterion's accuracy per K over seeds. */
+export type CriterionSummary = z.output<typeof criterionSummarySchema>;
+/** Layer statistics as stored in results.json. */
+export type ChannelStatsRecord = z.output<typeof channelStatsSchema>;
+/** Test metrics of one model. */
+export type EvaluationRecord = z.output<typeof evaluationSchema>;
+/** Size and cost at one K. */
+export type CostRecord = z.output<typeof costRecordSchema>;
+/** One exported pruned model. */
+export type ExportRecord = z.output<typeof exportRecordSchema>;
+/** Fine-tuning at one K. */
+export type FineTuneRecord = z.output<typeof fineTuneRecordSchema>;
+/** One epoch of training history. */
+export type EpochRecord = z.output<typeof epochRecordSchema>;
+/** The calibration split description. */
+export type CalibrationRecord = z.output<typeof calibrationSchema>;
