@@ -1,0 +1,57 @@
+/** Which output channels of one layer are pruned (zeroed or removed). */
+export interface ChannelMask {
+  /** The layer's path, as given to `resolveLayer` (`conv2` or `encoder/conv2`). */
+  layer: string;
+  /** The layer's number of output channels P. */
+  channels: number;
+  /** The pruned channel indices, ascending, without repeats. */
+  pruned: number[];
+}
+
+/**
+ * The mask of the K weakest channels of a layer: the first K entries of `order` (from `rankChannels`).
+ * K must be an integer in 0 … P-1 (pruning every channel would cut the network).
+ */
+export function maskWeakest(layer: string, order: ArrayLike<number>, k: number): ChannelMask {
+  const channels = order.length;
+  checkOrder(layer, order);
+  if (!Number.isInteger(k) || k < 0 || k > channels - 1) {
+    throw new Error(`maskWeakest: K = ${k} for layer '${layer}' is outside 0 … ${channels - 1} (the layer has ${channels} channels)`);
+  }
+  const pruned = Array.from({ length: k }, (_, i) => order[i]!).sort((a, b) => a - b);
+  return { layer, channels, pruned };
+}
+
+/**
+ * A mask pruning the given channels of a layer with P channels; indices must be distinct integers in 0 … P-1,
+ * and at least one channel must stay.
+ */
+export function maskChannels(layer: string, channels: number, pruned: Iterable<number>): ChannelMask {
+  const list = [...pruned];
+  const seen = new Set<number>();
+  for (const c of list) {
+    if (!Number.isInteger(c) || c < 0 || c >= channels) {
+      throw new Error(`maskChannels: channel ${c} of layer '${layer}' is outside 0 … ${channels - 1}`);
+    }
+    if (seen.has(c)) throw new Error(`maskChannels: channel ${c} of layer '${layer}' is listed twice`);
+    seen.add(c);
+  }
+  if (list.length > channels - 1) {
+    throw new Error(`maskChannels: pruning all ${channels} channels of layer '${layer}' would cut the network; keep at least one`);
+  }
+  return { layer, channels, pruned: list.sort((a, b) => a - b) };
+}
+
+/** Throws unless `order` is a permutation of 0 … P-1. */
+export function checkOrder(layer: string, order: ArrayLike<number>): void {
+  const n = order.length;
+  if (n === 0) throw new Error(`channel order for layer '${layer}' is empty`);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = order[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= n || seen[c]) {
+      throw new Error(`channel order for layer '${layer}' is not a permutation of 0 … ${n - 1} (entry ${i} is ${c})`);
+    }
+    seen[c] = 1;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * A quality measure of a model's predictions on an evaluation set, as the sweep reports it for each K.
+ * `predictions` is the chosen output for every example, row-major [count, outputSize].
+ */
+export interface Metric {
+  /** A short name for reports, e.g. `accuracy`. */
+  name: string;
+  /** The metric's value; higher is better (the ablation criterion measures drops of it). */
+  compute(predictions: Float32Array, labels: Float32Array | null, outputSize: number): number;
+}
+
+/** Accuracy of a single probability output thresholded at `threshold` (default 0.5: "same" when p ≥ 0.5) against 0/1 labels. */
+export function binaryAccuracy(threshold = 0.5): Metric {
+  return {
+    name: 'accuracy',
+    compute(predictions, labels, outputSize) {
+      if (outputSize !== 1) throw new Error(`binaryAccuracy: the output has ${outputSize} values per example; it needs 1 (a probability)`);
+      const count = predictions.length;
+      if (labels === null || labels.length !== count) {
+        throw new Error(`binaryAccuracy: needs one 0/1 label per example (${count}), got ${labels === null ? 'none' : labels.length}`);
+      }
+      let correct = 0;
+      for (let i = 0; i < count; i++) if ((predictions[i]! >= threshold ? 1 : 0) === (labels[i]! >= 0.5 ? 1 : 0)) correct++;
+      return correct / count;
+    },
+  };
+}
+
+/** Accuracy of the arg-max of a multi-class output against class indices or one-hot rows. */
+export function categoricalAccuracy(): Metric {
+  return {
+    name: 'accuracy',
+    compute(predictions, labels, outputSize) {
+      const count = predictions.length / outputSize;
+      if (labels === null || (labels.length !== count && labels.length !== predictions.length)) {
+        throw new Error(`categoricalAccuracy: needs a class index or a one-hot row per example (${count}), got ${labels === null ? 'none' : labels.length} values`);
+      }
+      const oneHot = labels.length === predictions.length && outputSize > 1;
+      let correct = 0;
+      for (let i = 0; i < count; i++) {
+        const predicted = argMax(predictions, i * outputSize, outputSize);
+        const actual = oneHot ? argMax(labels, i * outputSize, outputSize) : labels[i]!;
+        if (predicted === actual) correct++;
+      }
+      return correct / count;
+    },
+  };
+}
+
+function argMax(values: Float32Array, offset: number, size: number): number {
+  let best = 0;
+  for (let j = 1; j < size; j++) if (values[offset + j]! > values[offset + best]!) best = j;
+  return best;
+}
+
+/** The default metric for an output of `outputSize` values: binary accuracy at 0.5 for one, categorical accuracy otherwise. */
+export function defaultMetric(outputSize: number): Metric {
+  return outputSize === 1 ? binaryAccuracy() : categoricalAccuracy();
+}

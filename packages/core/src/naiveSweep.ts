@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { resolveLayerEntry } from '@prune/activations';
+import { applyChannelMask } from './applyChannelMask';
+import { checkOrder, maskWeakest } from './channelMask';
+import { channelLayout } from './channelWeights';
+import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
+import { defaultMetric } from './metrics';
+import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
+
+/** One output of a model on every example, as a flat array [count, outputSize] with its row size. */
+export function predictOutput(model: LayersModel, inputs: tf.Tensor[], output: number, batchSize: number): { values: Float32Array; outputSize: number } {
+  if (!Number.isInteger(output) || output < 0 || output >= model.outputs.length) {
+    throw new Error(`output ${output} is not an output of model '${model.name}' (it has ${model.outputs.length})`);
+  }
+  const result = model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize });
+  const outputs = Array.isArray(result) ? result : [result];
+  const chosen = outputs[output]!;
+  const values = chosen.dataSync() as Float32Array;
+  const outputSize = chosen.size / chosen.shape[0]!;
+  tf.dispose(outputs);
+  return { values: Float32Array.from(values), outputSize };
+}
+
+/**
+ * The lab's sweep, kept as the reference: for each K, a copy of the whole model with the K weakest channels zeroed
+ * ({@link applyChannelMask}), evaluated on every example. Costs one full evaluation (and one copy) per K.
+ */
+export async function naiveSweep(
+  model: LayersModel,
+  layer: string,
+  order: ArrayLike<number>,
+  data: EvalData,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const started = performance.now();
+  const entry = resolveLayerEntry(model, layer);
+  const layout = channelLayout(entry.layer, entry.path);
+  if (order.length !== layout.channels) {
+    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${entry.path}' has ${layout.channels} channels`);
+  }
+  checkOrder(entry.path, order);
+  const ks = sweepKs(options.ks, layout.channels, entry.path);
+  const inputs = inputList(model, data, 'naiveSweep');
+  const count = inputs[0]!.shape[0]!;
+  const labels = labelArray(data, count, 'naiveSweep');
+  const batchSize = checkBatchSize(options.batchSize, 500, 'naiveSweep');
+  const output = options.output ?? 0;
+
+  const base = predictOutput(model, inputs, output, batchSize);
+  const metric = options.metric ?? defaultMetric(base.outputSize);
+  const baseline = metric.compute(base.values, labels, base.outputSize);
+  const steps = ks.length + 1;
+  options.onProgress?.({ k: 0, step: 1, steps, metric: baseline });
+  const points: SweepPoint[] = [];
+  const predictions: Float32Array[] = [];
+  for (const [i, k] of ks.entries()) {
+    const copy = await applyChannelMask(model, maskWeakest(layer, order, k));
+    let values: Float32Array;
+    try {
+      values = predictOutput(copy, inputs, output, batchSize).values;
+    } finally {
+      copy.dispose();
+    }
+    const value = metric.compute(values, labels, base.outputSize);
+    points.push({ k, metric: value });
+    if (options.keepPredictions) predictions.push(values);
+    options.onProgress?.({ k, step: i + 2, steps, metric: value });
+  }
+  return {
+    layer: entry.path,
+    channels: layout.channels,
+    order: Int32Array.from(order),
+    metricName: metric.name,
+    baseline,
+    points,
+    path: 'naive',
+    note: 'a masked copy of the whole model evaluated for each K',
+    ...(options.keepPredictions ? { baselinePredictions: base.values, predictions } : {}),
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Metric } from './metrics';
+
+/** Progress of a sweep, reported after each step. */
+export interface SweepProgress {
+  /** The K just evaluated (0 is the unpruned model). */
+  k: number;
+  /** Steps done so far (1-based) and in all; a step is one K on one batch of examples. */
+  step: number;
+  steps: number;
+  /** The metric at this K, once every example has been seen for it (always for the naive sweep; on the last batch for the fast one). */
+  metric?: number;
+}
+
+/** Options shared by {@link sweepChannels} and {@link naiveSweep}. */
+export interface SweepOptions {
+  /** The Ks to evaluate (each in 1 … P-1); default every K from 1 to P-1. */
+  ks?: readonly number[];
+  /** What to measure; default {@link binaryAccuracy} at 0.5 for a single-value output, arg-max accuracy otherwise. */
+  metric?: Metric;
+  /** Which model output the metric reads (default 0). */
+  output?: number;
+  /** Examples per forward pass (default 500). */
+  batchSize?: number;
+  /** Keep the chosen output's predictions for every K in the result (default false). */
+  keepPredictions?: boolean;
+  /** Called after each step. */
+  onProgress?: (progress: SweepProgress) => void;
+}
+
+/** How a sweep computed its numbers. */
+export type SweepPath = 'linear-consumer' | 'upstream' | 'naive';
+
+/** One point of a sweep: the metric with the K weakest channels pruned. */
+export interface SweepPoint {
+  k: number;
+  metric: number;
+}
+
+/** The outcome of a sweep over K for one layer and one channel order. */
+export interface SweepResult {
+  /** The pruned layer's canonical path (e.g. `encoder/conv2`). */
+  layer: string;
+  /** Its number of output channels P. */
+  channels: number;
+  /** The channel order used, weakest first. */
+  order: Int32Array;
+  /** The metric's name. */
+  metricName: string;
+  /** The metric of the unpruned model (K = 0). */
+  baseline: number;
+  /** The metric for each requested K, in ascending K. */
+  points: SweepPoint[];
+  /**
+   * `linear-consumer`: upstream once, per-channel contributions subtracted at the first weighted consumer, only the
+   * tail run per K; `upstream`: upstream once, everything downstream of the layer run per K; `naive`: a masked copy
+   * of the whole model evaluated per K.
+   */
+  path: SweepPath;
+  /** Why this path was taken (for `upstream`, what kept the faster path out). */
+  note: string;
+  /** Predictions of the chosen output (row-major [count, outputSize]) for K = 0, when `keepPredictions` was set. */
+  baselinePredictions?: Float32Array;
+  /** Predictions for each point (same order as `points`), when `keepPredictions` was set. */
+  predictions?: Float32Array[];
+  /** Wall-clock seconds the sweep took. */
+  seconds: number;
+}
+
+/** The Ks a sweep evaluates: the requested ones (checked, sorted, deduplicated) or 1 … P-1. */
+export function sweepKs(ks: readonly number[] | undefined, channels: number, layer: string): number[] {
+  if (channels < 2) throw new Error(`layer '${layer}' has ${channels} channel(s); a sweep needs at least 2`);
+  if (ks === undefined) return Array.from({ length: channels - 1 }, (_, i) => i + 1);
+  for (const k of ks) {
+    if (!Number.isInteger(k) || k < 0 || k > channels - 1) {
+      throw new Error(`K = ${k} for layer '${layer}' is outside 0 … ${channels - 1} (the layer has ${channels} channels)`);
+    }
+  }
+  return [...new Set(ks)].sort((a, b) => a - b);
+}
+
+export type { Metric };
