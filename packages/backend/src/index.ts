@@ -4,3 +4,10 @@ export {
   WASM_TRAINING_KERNELS,
   type WasmTrainingKernel,
 } from './registerWasmTrainingKernels';
+export {
+  selectBackend,
+  type BackendChoice,
+  type BackendName,
+  type BackendSelection,
+  type SelectBackendOptions,
+} from './selectBackend';

@@ -1,0 +1,218 @@
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import {
+  backend_util,
+  conv2d,
+  engine,
+  fused,
+  getKernel,
+  grads,
+  matMul,
+  maxPool,
+  mul,
+  sum,
+  type Tensor,
+  type Tensor4D,
+} from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels, restoreStockWasmKernels, WASM_TRAINING_KERNELS } from './registerWasmTrainingKernels';
+import { createRng, int, pick, relativeError, runOn, values, type Rng } from './test-utils/oracle';
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+const TOLERANCE = 1e-4;
+
+interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number];
+  pad: Pad;
+  label: string;
+}
+
+function convCase(rng: Rng): ConvCase {
+  const n = int(rng, 1, 3), h = int(rng, 1, 13), w = int(rng, 1, 13);
+  const ci = pick(rng, [1, 2, 3, 8, 16]), co = pick(rng, [1, 3, 8, 32]);
+  const strides: [number, number] = [pick(rng, [1, 2]), pick(rng, [1, 2])];
+  const padKind = pick(rng, ['same', 'valid', 'same', 'valid', 'explicit'] as const);
+  let kh = pick(rng, [1, 2, 3, 5]), kw = pick(rng, [1, 2, 3, 5]);
+  let pad: Pad;
+  if (padKind === 'explicit') {
+    const [t, b, l, r] = [int(rng, 0, 2), int(rng, 0, 2), int(rng, 0, 2), int(rng, 0, 2)];
+    kh = Math.min(kh, h + t + b);
+    kw = Math.min(kw, w + l + r);
+    pad = [[0, 0], [t, b], [l, r], [0, 0]];
+  } else {
+    if (padKind === 'valid') {
+      kh = Math.min(kh, h);
+      kw = Math.min(kw, w);
+    }
+    pad = padKind;
+  }
+  const label = `x=[${n},${h},${w},${ci}] f=[${kh},${kw},${ci},${co}] s=${strides} pad=${JSON.stringify(pad)}`;
+  return { x: [n, h, w, ci], filter: [kh, kw, ci, co], strides, pad, label };
+}
+
+function outShape(c: ConvCase): [number, number, number, number] {
+  const info = backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
+  return info.outShape;
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Runs fn on wasm and on cpu from the same data; returns the worst relative error and wasm's leak. */
+async function compare(
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  fn: (t: Record<string, Tensor>) => Tensor | Tensor[],
+): Promise<{ error: number; leaked: number; shapesMatch: boolean }> {
+  const wasm = await runOn('wasm', inputs, fn);
+  const cpu = await runOn('cpu', inputs, fn);
+  let error = 0, shapesMatch = wasm.outputs.length === cpu.outputs.length;
+  cpu.outputs.forEach((ref, i) => {
+    const got = wasm.outputs[i]!;
+    shapesMatch &&= got.shape.join() === ref.shape.join();
+    error = Math.max(error, relativeError(got.data, ref.data));
+  });
+  return { error, leaked: wasm.leaked, shapesMatch };
+}
+
+describe('registerWasmTrainingKernels', () => {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
+
+  it('is idempotent, and restoreStockWasmKernels puts the stock kernels back', () => {
+    const ours = WASM_TRAINING_KERNELS.map((name) => getKernel(name, 'wasm'));
+    registerWasmTrainingKernels();
+    expect(WASM_TRAINING_KERNELS.map((name) => getKernel(name, 'wasm'))).toEqual(ours);
+    expect(ours.every((k) => k != null)).toBe(true);
+    try {
+      restoreStockWasmKernels();
+      expect(getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+      expect(getKernel('MaxPoolGrad', 'wasm')).not.toBe(ours[2]);
+      expect(getKernel('MaxPoolGrad', 'wasm')).toBeDefined();
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    expect(WASM_TRAINING_KERNELS.map((name) => getKernel(name, 'wasm'))).toEqual(ours);
+  });
+
+  it('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend over random shapes', async () => {
+    const rng = createRng(20241127);
+    const failures: string[] = [];
+    let worst = 0;
+    for (let i = 0; i < 60; i++) {
+      const c = convCase(rng);
+      const dyShape = outShape(c);
+      const inputs = {
+        x: { data: values(rng, size(c.x)), shape: c.x },
+        filter: { data: values(rng, size(c.filter)), shape: c.filter },
+        dy: { data: values(rng, size(dyShape)), shape: dyShape },
+      };
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' as const };
+      const r = await compare(inputs, (t) => [
+        engine().runKernel('Conv2DBackpropFilter', { x: t.x!, dy: t.dy! }, { ...attrs, filterShape: c.filter }) as Tensor,
+        engine().runKernel('Conv2DBackpropInput', { dy: t.dy!, filter: t.filter! }, { ...attrs, inputShape: c.x }) as Tensor,
+      ]);
+      worst = Math.max(worst, r.error);
+      if (!(r.error <= TOLERANCE) || r.leaked !== 0 || !r.shapesMatch) {
+        failures.push(`${c.label}: error ${r.error}, leaked ${r.leaked}, shapes match ${r.shapesMatch}`);
+      }
+    }
+    console.log(`conv backprop kernels: worst relative error ${worst.toExponential(2)} over 60 random shapes`);
+    expect(failures).toEqual([]);
+  });
+
+  it('conv2d and fused conv2d gradients (what tfjs-layers trains through) match the cpu backend', async () => {
+    const rng = createRng(7);
+    const failures: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const c = convCase(rng);
+      const [, , , co] = c.filter;
+      const yShape = outShape(c);
+      const inputs = {
+        x: { data: values(rng, size(c.x)), shape: c.x },
+        filter: { data: values(rng, size(c.filter)), shape: c.filter },
+        bias: { data: values(rng, co), shape: [co] },
+        weight: { data: values(rng, size(yShape)), shape: yShape },
+      };
+      const r = await compare(inputs, (t) => {
+        const plain = grads((x: Tensor, f: Tensor) => sum(mul(conv2d(x as Tensor4D, f as Tensor4D, c.strides, c.pad), t.weight!)));
+        const fusedGrad = grads((x: Tensor, f: Tensor, b: Tensor) =>
+          sum(mul(fused.conv2d({ x: x as Tensor4D, filter: f as Tensor4D, strides: c.strides, pad: c.pad, bias: b, activation: 'relu' }), t.weight!)),
+        );
+        return [...plain([t.x!, t.filter!]), ...fusedGrad([t.x!, t.filter!, t.bias!])];
+      });
+      if (!(r.error <= TOLERANCE) || r.leaked !== 0) failures.push(`${c.label}: error ${r.error}, leaked ${r.leaked}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('MaxPoolGrad matches the cpu backend over random shapes, ties included', async () => {
+    const rng = createRng(99);
+    const failures: string[] = [];
+    let worst = 0;
+    for (let i = 0; i < 60; i++) {
+      const n = int(rng, 1, 3), h = int(rng, 1, 13), w = int(rng, 1, 13), ch = pick(rng, [1, 2, 5, 16]);
+      const pad = pick(rng, ['same', 'valid'] as const);
+      let kh = pick(rng, [1, 2, 3]), kw = pick(rng, [1, 2, 3]);
+      if (pad === 'valid') {
+        kh = Math.min(kh, h);
+        kw = Math.min(kw, w);
+      }
+      const strides: [number, number] = [pick(rng, [1, 2, 3]), pick(rng, [1, 2, 3])];
+      const xShape = [n, h, w, ch];
+      const info = backend_util.computePool2DInfo(xShape as [number, number, number, number], [kh, kw], strides, 1, pad);
+      // Few distinct levels, half of them clipped to 0 as after a ReLU: windows often hold ties.
+      const xData = values(rng, size(xShape), 2).map((v) => Math.max(0, v));
+      const inputs = {
+        x: { data: xData, shape: xShape },
+        dy: { data: values(rng, size(info.outShape)), shape: info.outShape },
+      };
+      const attrs = { filterSize: [kh, kw], strides, pad };
+      const r = await compare(inputs, (t) => {
+        const y = maxPool(t.x as Tensor4D, [kh, kw], strides, pad);
+        const dx = engine().runKernel('MaxPoolGrad', { dy: t.dy!, input: t.x!, output: y }, attrs) as Tensor;
+        y.dispose();
+        const viaGrad = grads((x: Tensor) => sum(mul(maxPool(x as Tensor4D, [kh, kw], strides, pad), t.dy!)))([t.x!]);
+        return [dx, ...viaGrad];
+      });
+      worst = Math.max(worst, r.error);
+      const label = `x=[${xShape}] k=[${kh},${kw}] s=${strides} pad=${pad}`;
+      if (!(r.error <= TOLERANCE) || r.leaked !== 0 || !r.shapesMatch) failures.push(`${label}: error ${r.error}, leaked ${r.leaked}`);
+    }
+    console.log(`MaxPoolGrad: worst relative error ${worst.toExponential(2)} over 60 random shapes`);
+    expect(failures).toEqual([]);
+  });
+
+  it('BatchMatMul with transposeA/transposeB matches the cpu backend', async () => {
+    const rng = createRng(3);
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const m = int(rng, 1, 40), k = int(rng, 1, 40), nn = int(rng, 1, 40);
+      const batch = pick(rng, [[], [1], [3], [2, 2]] as number[][]);
+      const bBatch = batch.length > 0 && i % 3 === 0 ? batch.map(() => 1) : batch; // broadcast b's batch
+      const transposeA = i % 2 === 1, transposeB = i % 4 >= 2;
+      const aShape = [...batch, ...(transposeA ? [k, m] : [m, k])];
+      const bShape = [...bBatch, ...(transposeB ? [nn, k] : [k, nn])];
+      const inputs = { a: { data: values(rng, size(aShape)), shape: aShape }, b: { data: values(rng, size(bShape)), shape: bShape } };
+      const r = await compare(inputs, (t) => matMul(t.a!, t.b!, transposeA, transposeB));
+      if (!(r.error <= TOLERANCE) || r.leaked !== 0 || !r.shapesMatch) {
+        failures.push(`a=[${aShape}] b=[${bShape}] tA=${transposeA} tB=${transposeB}: error ${r.error}, leaked ${r.leaked}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('wasm cannot compute a conv filter gradient without the completion', async () => {
+    const inputs = { x: { data: new Float32Array(2 * 5 * 5 * 3).fill(1), shape: [2, 5, 5, 3] }, f: { data: new Float32Array(3 * 3 * 3 * 4).fill(1), shape: [3, 3, 3, 4] } };
+    const filterGrad = (t: Record<string, Tensor>) => grads((x: Tensor, f: Tensor) => sum(conv2d(x as Tensor4D, f as Tensor4D, 1, 'same')))([t.x!, t.f!]);
+    restoreStockWasmKernels();
+    try {
+      await expect(runOn('wasm', inputs, filterGrad)).rejects.toThrow(/Conv2DBackpropFilter/);
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    const done = await runOn('wasm', inputs, filterGrad);
+    // Every filter tap sees all-ones inputs: 2 images × the positions it overlaps.
+    expect(done.outputs[1]!.data[0]).toBe(2 * 4 * 4); // tap (0,0) with 'same' padding overlaps 4×4 outputs
+  });
+});

@@ -1,0 +1,108 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { env, getBackend, setBackend } from '@tensorflow/tfjs-core';
+import { loadTfjsNode } from './loadTfjsNode';
+import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
+
+/** What an app asks for: the best available backend, or one by name. */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** A tfjs backend that {@link selectBackend} can set. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** The backend that {@link selectBackend} set, and a sentence saying why, for the app to print. */
+export interface BackendSelection {
+  backend: BackendName;
+  reason: string;
+}
+
+/** Options of {@link selectBackend}. */
+export interface SelectBackendOptions {
+  /**
+   * Loads @tensorflow/tfjs-node; by default a dynamic import from this package, then from the
+   * current directory. An app can pass `() => import('@tensorflow/tfjs-node')` to resolve it itself.
+   */
+  loadTfjsNode?: () => Promise<unknown>;
+  /** Where the wasm binaries are served (browsers); Node finds them without it. */
+  wasmPaths?: string;
+}
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}
+
+async function trySetBackend(name: BackendName): Promise<{ ok: true } | { ok: false; why: string }> {
+  try {
+    if (await setBackend(name)) return { ok: true };
+    return { ok: false, why: `tfjs could not initialise the '${name}' backend` };
+  } catch (error) {
+    return { ok: false, why: firstLine(error) };
+  }
+}
+
+async function useTensorflow(options: SelectBackendOptions): Promise<{ ok: true } | { ok: false; why: string }> {
+  const loaded = await loadTfjsNode(options.loadTfjsNode);
+  if (!loaded.ok) return loaded;
+  return trySetBackend('tensorflow');
+}
+
+async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detail: string } | { ok: false; why: string }> {
+  try {
+    if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
+    registerWasmTrainingKernels();
+  } catch (error) {
+    return { ok: false, why: firstLine(error) };
+  }
+  const set = await trySetBackend('wasm');
+  if (!set.ok) return set;
+  const simd = await env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    ok: true,
+    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}, training kernels completed`,
+  };
+}
+
+/**
+ * Sets the tfjs backend for an app and says why: 'auto' takes tfjs-node if its native addon
+ * loads, else wasm (completed for training), else cpu; a named backend that cannot start is an error.
+ */
+export async function selectBackend(choice: BackendChoice = 'auto', options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  if (!CHOICES.includes(choice)) {
+    throw new Error(`selectBackend: unknown backend '${String(choice)}'; choose one of ${CHOICES.map((c) => `'${c}'`).join(', ')}`);
+  }
+  if (choice === 'tensorflow') {
+    const node = await useTensorflow(options);
+    if (!node.ok) {
+      throw new Error(
+        `selectBackend('tensorflow'): @tensorflow/tfjs-node is not usable here (${node.why}). ` +
+          `Install it where its native addon can be fetched (npm i @tensorflow/tfjs-node), or choose 'auto', 'wasm' or 'cpu'.`,
+      );
+    }
+    return { backend: 'tensorflow', reason: 'requested tensorflow: tfjs-node native addon loaded' };
+  }
+  if (choice === 'wasm') {
+    const wasm = await useWasm(options);
+    if (!wasm.ok) throw new Error(`selectBackend('wasm'): the wasm backend did not start (${wasm.why}); choose 'auto' or 'cpu'.`);
+    return { backend: 'wasm', reason: `requested wasm (${wasm.detail})` };
+  }
+  if (choice === 'cpu') {
+    const cpu = await trySetBackend('cpu');
+    if (!cpu.ok) throw new Error(`selectBackend('cpu'): the cpu backend did not start (${cpu.why})`);
+    return { backend: 'cpu', reason: 'requested cpu (plain JavaScript, the slowest backend)' };
+  }
+  const node = await useTensorflow(options);
+  if (node.ok) return { backend: 'tensorflow', reason: 'auto: tfjs-node native addon loaded (native TensorFlow, the fastest)' };
+  const wasm = await useWasm(options);
+  if (wasm.ok) return { backend: 'wasm', reason: `auto: tfjs-node unavailable (${node.why}); using wasm (${wasm.detail})` };
+  const cpu = await trySetBackend('cpu');
+  if (cpu.ok) {
+    return { backend: 'cpu', reason: `auto: tfjs-node unavailable (${node.why}); wasm did not start (${wasm.why}); using cpu` };
+  }
+  throw new Error(
+    `selectBackend('auto'): no backend started: tensorflow (${node.why}), wasm (${wasm.why}), cpu (${cpu.why}); current backend is '${getBackend()}'`,
+  );
+}

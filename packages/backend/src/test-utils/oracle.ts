@@ -1,0 +1,77 @@
+import { getBackend, memory, setBackend, tensor, type Tensor } from '@tensorflow/tfjs-core';
+import { uniformFloat32 } from 'pure-rand/distribution/uniformFloat32';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
+/** A seeded generator for test shapes and values. */
+export type Rng = RandomGenerator;
+
+/** Creates a seeded generator. */
+export function createRng(seed: number): Rng {
+  return xoroshiro128plus(seed);
+}
+
+/** A uniform integer in [lo, hi]. */
+export function int(rng: Rng, lo: number, hi: number): number {
+  return uniformInt(rng, lo, hi);
+}
+
+/** One element of a list, uniformly. */
+export function pick<T>(rng: Rng, values: readonly T[]): T {
+  return values[uniformInt(rng, 0, values.length - 1)]!;
+}
+
+/** n uniform values in [-1, 1); with `levels`, rounded to that many steps per unit so that ties are common. */
+export function values(rng: Rng, n: number, levels?: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = uniformFloat32(rng) * 2 - 1;
+    out[i] = levels === undefined ? v : Math.round(v * levels) / levels;
+  }
+  return out;
+}
+
+/** Plain arrays out of tensors (values only). */
+export interface Readout {
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * Runs `fn` on the named backend with inputs made there from plain data, reads its outputs and
+ * disposes everything; returns the readouts and how many tensors were left behind.
+ */
+export async function runOn(
+  backend: string,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  fn: (t: Record<string, Tensor>) => Tensor | Tensor[],
+): Promise<{ outputs: Readout[]; leaked: number }> {
+  const previous = getBackend();
+  if (!(await setBackend(backend))) throw new Error(`backend '${backend}' did not initialise`);
+  try {
+    const before = memory().numTensors;
+    const made: Record<string, Tensor> = {};
+    for (const [name, v] of Object.entries(inputs)) made[name] = tensor(v.data, v.shape);
+    const result = fn(made);
+    const list = Array.isArray(result) ? result : [result];
+    const outputs = list.map((t) => ({ shape: t.shape.slice(), data: Float32Array.from(t.dataSync()) }));
+    for (const t of list) t.dispose();
+    for (const t of Object.values(made)) t.dispose();
+    return { outputs, leaked: memory().numTensors - before };
+  } finally {
+    await setBackend(previous);
+  }
+}
+
+/** max |a − b| / max |b|: the error of `a` relative to the reference `b` (0 when both are all zero). */
+export function relativeError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs reference ${b.length}`);
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  if (Number.isNaN(diff)) return Number.POSITIVE_INFINITY;
+  return scale === 0 ? diff : diff / scale;
+}
