@@ -332,8 +332,10 @@ export function channelDependencies(model: LayersModel, layerPath: string): Chan
           let placed = false;
           for (const input of node.inputTensors) {
             const width = lastDim(input, pathOf(layer, scope));
-            if (first >= offset && last < offset + width && map.positions === 1) {
-              push({ scope, tensor: input, map: { ...map, start: map.start - offset, size: width, positionStride: width }, viaProducer: false });
+            if (first >= offset && last < offset + width) {
+              const shifted = { ...map, start: map.start - offset, size: width };
+              if (map.positions === 1) shifted.positionStride = width;
+              push({ scope, tensor: input, map: shifted, viaProducer: false });
               placed = true;
             }
             offset += width;
@@ -470,8 +472,9 @@ export function channelDependencies(model: LayersModel, layerPath: string): Chan
           let offset = 0;
           for (let i = 0; i < input; i += 1) offset += lastDim(node.inputTensors[i]!, pathOf(layer, scope));
           const size = lastDim(out, pathOf(layer, scope));
-          if (map.positions > 1) fail(layer, scope, 'it concatenates flattened channels, which is not supported');
-          push({ scope, tensor: out, map: { ...map, start: map.start + offset, size, positionStride: size }, viaProducer: true });
+          // A flattened block moves as a whole: only its start shifts.
+          const positionStride = map.positions > 1 ? map.positionStride : size;
+          push({ scope, tensor: out, map: { ...map, start: map.start + offset, size, positionStride }, viaProducer: true });
           break;
         }
         case 'container': {

@@ -1,5 +1,7 @@
 export { channelDependencies, mapChannelIndices } from './channelDependencies';
 export type { ChannelDependencies, ChannelDependencyLayer, ChannelIndexMap, ChannelLayerKind } from './channelDependencies';
+export { pruneChannels, planChannelSurgery } from './pruneChannels';
+export type { ChannelSurgeryPlan, LayerSurgery, WeightCut } from './pruneChannels';
 export { cloneModel } from './cloneModel';
 export { channelLayout, CHANNEL_LAYER_CLASSES } from './channelWeights';
 export type { ChannelLayout, ChannelWeight } from './channelWeights';

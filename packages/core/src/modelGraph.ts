@@ -133,3 +133,26 @@ export function consumersOf(tensor: SymbolicTensor, scope: ModelScope): { node: 
   }
   return result;
 }
+
+/**
+ * tfjs-layers adds a reference to a layer at every symbolic application, but `dispose()` of a model releases each
+ * layer once per slot (and each nested model once more through `internalContainerRefs`), so a shared layer or a
+ * nested model applied twice would outlive `model.dispose()`. For a model that is the only owner of its layers
+ * (one just deserialised or rebuilt), trims each count to the releases `dispose()` will make.
+ */
+export function releaseSharedLayers(root: LayersModel): void {
+  const releases = new Map<Layer, number>();
+  const visit = (container: ContainerLike): void => {
+    const internal = (container as unknown as { internalContainerRefs?: Layer[] }).internalContainerRefs ?? [];
+    for (const layer of [...container.layers, ...internal]) {
+      const seen = releases.has(layer);
+      releases.set(layer, (releases.get(layer) ?? 0) + 1);
+      if (!seen && isContainer(layer)) visit(layer);
+    }
+  };
+  visit(root as unknown as ContainerLike);
+  for (const [layer, count] of releases) {
+    const counted = layer as unknown as { _refCount: number | null };
+    if (typeof counted._refCount === 'number' && counted._refCount > count) counted._refCount = count;
+  }
+}
