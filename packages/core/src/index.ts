@@ -19,3 +19,5 @@ export { l1NormImportance, l2NormImportance } from './criteria/filterNormCriteri
 export { randomImportance } from './criteria/randomImportance';
 export { naiveSweep } from './naiveSweep';
 export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './sweepTypes';
+export { sweepChannels } from './sweepChannels';
+export type { FastSweepOptions } from './sweepChannels';

@@ -1,0 +1,80 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { checkOrder } from './channelMask';
+import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
+import { evaluateChannelSets } from './evaluateChannelSets';
+import { defaultMetric } from './metrics';
+import { planSweep } from './sweepPlan';
+import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
+
+/** Options of {@link sweepChannels}: those of every sweep, plus a way to force the slower exact path. */
+export interface FastSweepOptions extends SweepOptions {
+  /** `auto` (default) takes the linear-consumer fast path where it applies; `upstream` always runs everything after the layer. */
+  path?: 'auto' | 'upstream';
+}
+
+/**
+ * The metric with the K weakest channels of a layer zeroed, for K = 1 … P-1 (or `options.ks`), exactly as
+ * {@link naiveSweep} computes it but without copying the model: everything upstream of the layer is computed once
+ * per batch; when the layers between it and its first Dense/Conv consumer keep channels apart and map 0 to 0
+ * (ReLU, max-pool, Flatten, Dropout...), the consumer's pre-activation is updated by subtracting one channel's
+ * contribution per K and only the layers after the consumer run per K. Otherwise (Add, BatchNormalization,
+ * Concatenate... right after the layer) everything after the layer runs per K; `result.path` and `result.note` say which.
+ * Works through nested models and on every application of a shared layer.
+ */
+export async function sweepChannels(
+  model: LayersModel,
+  layer: string,
+  order: ArrayLike<number>,
+  data: EvalData,
+  options: FastSweepOptions = {},
+): Promise<SweepResult> {
+  const started = performance.now();
+  const plan = planSweep(model, layer, options.output ?? 0);
+  if (options.path === 'upstream' && plan.path !== 'upstream') {
+    plan.path = 'upstream';
+    plan.note = `upstream of '${plan.layerPath}' computed once; everything after it run for each K (requested)`;
+  }
+  const channels = plan.layout.channels;
+  if (order.length !== channels) {
+    throw new Error(`sweepChannels: the order has ${order.length} entries but layer '${plan.layerPath}' has ${channels} channels`);
+  }
+  checkOrder(plan.layerPath, order);
+  const ks = sweepKs(options.ks, channels, plan.layerPath);
+  const inputs = inputList(model, data, 'sweepChannels');
+  const count = inputs[0]!.shape[0]!;
+  const labels = labelArray(data, count, 'sweepChannels');
+  const batchSize = checkBatchSize(options.batchSize, 500, 'sweepChannels');
+  const sets = [[], ...ks.map((k) => Array.from({ length: k }, (_, i) => order[i]!))];
+  const steps = sets.length * Math.ceil(count / batchSize);
+  let step = 0;
+  let metric = options.metric;
+  const metricAt: number[] = [];
+  const { predictions, outputSize } = await evaluateChannelSets(plan, inputs, sets, {
+    batchSize,
+    onStep: (s, b, batches, values, outputSize) => {
+      step++;
+      const k = s === 0 ? 0 : ks[s - 1]!;
+      if (b === batches - 1) {
+        metric ??= defaultMetric(outputSize);
+        metricAt[s] = metric.compute(values, labels, outputSize);
+        options.onProgress?.({ k, step, steps, metric: metricAt[s] });
+      } else {
+        options.onProgress?.({ k, step, steps });
+      }
+    },
+  });
+  metric ??= defaultMetric(outputSize);
+  const points: SweepPoint[] = ks.map((k, i) => ({ k, metric: metricAt[i + 1]! }));
+  return {
+    layer: plan.layerPath,
+    channels,
+    order: Int32Array.from(order),
+    metricName: metric.name,
+    baseline: metricAt[0]!,
+    points,
+    path: plan.path,
+    note: plan.note,
+    ...(options.keepPredictions ? { baselinePredictions: predictions[0]!, predictions: predictions.slice(1) } : {}),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
