@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Temporary paths not yet renamed into place; removed on Ctrl-C or a crash. */
+const pending = new Set<string>();
+
+/** A sibling temporary path of `path` (same folder, so the final rename is atomic). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Writes a file atomically: to a temporary sibling, then renamed over `path`. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPathFor(path);
+  pending.add(temp);
+  try {
+    await writeFile(temp, data);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  } finally {
+    pending.delete(temp);
+  }
+}
+
+/** Writes JSON (2-space indented, trailing newline) atomically. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Creates a folder atomically: `fill` writes into a temporary sibling folder, which is then renamed to `dir`.
+ * An existing `dir` is replaced (moved aside, then removed). Returns false, keeping the existing folder,
+ * when `keepExisting` is set and `dir` appeared meanwhile (e.g. another run wrote the same cache entry).
+ */
+export async function writeDirAtomic(dir: string, fill: (tempDir: string) => Promise<void>, options: { keepExisting?: boolean } = {}): Promise<boolean> {
+  const temp = tempPathFor(dir);
+  pending.add(temp);
+  try {
+    await mkdir(temp, { recursive: true });
+    await fill(temp);
+    if (await exists(dir)) {
+      if (options.keepExisting) {
+        await rm(temp, { recursive: true, force: true });
+        return false;
+      }
+      const old = tempPathFor(dir);
+      pending.add(old);
+      await rename(dir, old);
+      await rename(temp, dir);
+      await rm(old, { recursive: true, force: true });
+      pending.delete(old);
+    } else {
+      await rename(temp, dir);
+    }
+    return true;
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    pending.delete(temp);
+  }
+}
+
+/** Registers a temporary path (file or folder) to remove if the process is interrupted; returns its unregister. */
+export function trackTemporary(path: string): () => void {
+  pending.add(path);
+  return () => pending.delete(path);
+}
+
+/** Removes every pending temporary path synchronously (from a signal handler or before exiting on an error). */
+export function removePendingSync(): string[] {
+  const removed = [...pending];
+  for (const path of removed) rmSync(path, { recursive: true, force: true });
+  pending.clear();
+  return removed;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,9 @@
+/** Names accepted by --criteria, with what each ranks by (the registry in criteria.ts implements each one). */
+export const CRITERION_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  mean: 'mean activation before ReLU (the reference)',
+  'mean-abs': 'mean |activation| before ReLU',
+  apoz: 'share of non-zero activations after ReLU (1 - APoZ)',
+  l1: 'L1 norm of the filter weights',
+  l2: 'L2 norm of the filter weights',
+  random: 'seeded random scores (the control any criterion should beat)',
+};

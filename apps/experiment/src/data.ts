@@ -1,0 +1,69 @@
+import { IMAGE_PIXELS, loadMnist, makePairs, subsetSplit, type Mnist, type MnistSplit, type PairSet } from '@prune/mnist-pairs';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RunConfig } from '@prune/report';
+import { deriveSeed } from './seeds.js';
+
+/** MNIST from the configured source; errors name the folder. */
+export async function loadConfiguredMnist(config: Pick<RunConfig, 'data'>): Promise<Mnist> {
+  if (config.data === null) return loadMnist({ source: { kind: 'embedded' } });
+  try {
+    return await loadMnist({ source: { kind: 'folder', path: config.data } });
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.includes(config.data) ? message : `--data ${config.data}: ${message}`);
+  }
+}
+
+/** The pairs of one seed: training, test (evaluation) and calibration (ranking) sets. */
+export interface SeedData {
+  train: PairSet;
+  test: PairSet;
+  /** The pairs channels are ranked on: the test pairs themselves (the reference) or held-out train pairs. */
+  calibration: PairSet;
+  /** True when the calibration images are disjoint from both the training and the test images. */
+  heldOut: boolean;
+}
+
+/** The images of `split` at `indices`, as a new split (recording their source indices). */
+export function splitFromIndices(split: MnistSplit, indices: Int32Array): MnistSplit {
+  const images = new Float32Array(indices.length * IMAGE_PIXELS);
+  const labels = new Uint8Array(indices.length);
+  indices.forEach((src, i) => {
+    images.set(split.images.subarray(src * IMAGE_PIXELS, (src + 1) * IMAGE_PIXELS), i * IMAGE_PIXELS);
+    labels[i] = split.labels[src] as number;
+  });
+  return { images, labels, count: indices.length, sourceIndices: Int32Array.from(indices, (i) => split.sourceIndices?.[i] ?? i) };
+}
+
+/** A seeded sample of `size` indices of 0 … n-1 that avoids `exclude`, in drawn order. */
+export function sampleExcluding(n: number, size: number, exclude: ArrayLike<number>, seed: number): Int32Array {
+  const excluded = new Uint8Array(n);
+  for (let i = 0; i < exclude.length; i++) excluded[exclude[i] as number] = 1;
+  const pool = new Int32Array(n - excluded.reduce((a, b) => a + b, 0));
+  let p = 0;
+  for (let i = 0; i < n; i++) if (!excluded[i]) pool[p++] = i;
+  if (size > pool.length) throw new Error(`cannot draw ${size} held-out images: only ${pool.length} remain outside the training subset`);
+  const rng = xoroshiro128plus(seed);
+  for (let i = 0; i < size; i++) {
+    const j = uniformInt(rng, i, pool.length - 1);
+    const t = pool[i] as number;
+    pool[i] = pool[j] as number;
+    pool[j] = t;
+  }
+  return pool.slice(0, size);
+}
+
+/** Subsets and pairs of one seed, as the reference builds them, plus the calibration split asked for. */
+export function buildSeedData(mnist: Mnist, config: RunConfig, seed: number): SeedData {
+  const trainSplit = subsetSplit(mnist.train, config.trainFraction, deriveSeed(seed, 'train-subset'));
+  const testSplit = subsetSplit(mnist.test, config.testFraction, deriveSeed(seed, 'test-subset'));
+  const train = makePairs(trainSplit, config.trainPairs, deriveSeed(seed, 'train-pairs'));
+  const test = makePairs(testSplit, config.testPairs, deriveSeed(seed, 'test-pairs'));
+  if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false };
+  const size = Math.floor(mnist.train.count * config.calibrationFraction);
+  const indices = sampleExcluding(mnist.train.count, size, trainSplit.sourceIndices ?? [], deriveSeed(seed, 'calibration-subset'));
+  const calibrationSplit = splitFromIndices(mnist.train, indices);
+  const calibration = makePairs(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'));
+  return { train, test, calibration, heldOut: true };
+}

@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dispose, tensor4d, type Tensor } from '@tensorflow/tfjs-core';
+import { model as functionalModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { resolveLayerEntry } from '@prune/activations';
+import { IMAGE_PIXELS, IMAGE_SIZE, MNIST_MEAN, MNIST_STD, type PairSet } from '@prune/mnist-pairs';
+import { writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+
+/** Version of the viewer data format (apps/experiment/README.md describes it). */
+export const VIEWER_DATA_VERSION = 1;
+
+type Layer = LayersModel['layers'][number];
+
+/** Layers that map a zero channel to a zero channel and keep channels apart: the cut may move past them. */
+function isChannelPassThrough(layer: Layer): boolean {
+  const cls = layer.getClassName();
+  if (cls === 'MaxPooling2D' || cls === 'Dropout' || cls === 'ReLU') return true;
+  if (cls === 'Activation') return (layer.getConfig() as { activation?: string }).activation === 'relu';
+  return false;
+}
+
+/** The single consumer of a layer's output inside `container`, or null when there are none or several. */
+function soleConsumer(container: LayersModel, layer: Layer): Layer | null {
+  const consumers = container.layers.filter((l) => l.inboundNodes.some((node) => node.inboundLayers.includes(layer)));
+  return consumers.length === 1 ? (consumers[0] as Layer) : null;
+}
+
+/** What the index says about the cached features. */
+export interface FeatureInfo {
+  file: string;
+  dtype: 'float32';
+  shape: number[];
+  layout: 'NHWC';
+  /** Path of the layer whose output the features are (e.g. `encoder/pool2`). */
+  cut: string;
+  /** Layers between the pruned layer and the cut (they map a zeroed channel to zeros). */
+  passThrough: string[];
+  /** Last axis = the pruned layer's channels: zero channel c of these features to prune channel c. */
+  channelAxis: number;
+}
+
+/** The JSON index of the viewer data (viewer-data/index.json). */
+export interface ViewerDataIndex {
+  format: 'prune-viewer-data';
+  version: number;
+  layer: string;
+  channels: number;
+  /** The trained model (tfjs layers format), relative to the run folder. */
+  model: string;
+  images: { file: string; dtype: 'uint8'; shape: [number, number, number, number]; normalise: { scale: number; mean: number; std: number } };
+  pairs: { file: string; dtype: 'int32'; shape: [2, number]; rows: ['left', 'right'] };
+  labels: { file: string; dtype: 'uint8'; shape: [number] };
+  features: FeatureInfo | null;
+  /** The ranking of each criterion for the first seed (channel indices, weakest first) and its accuracy per K. */
+  criteria: { criterion: string; order: number[]; accuracy: number[] }[];
+}
+
+/**
+ * Writes what the viewer needs to recompute test accuracy for any channel mask in the browser: the test images
+ * (raw 0–255 pixels), the pairs and labels, and the features at the cut just after the pruned layer's channel-wise
+ * successors (ReLU, max-pool), computed once per test image by the trained model. Returns the index path
+ * (relative to the run folder).
+ */
+export async function writeViewerData(
+  runDir: string,
+  model: LayersModel,
+  layer: string,
+  test: PairSet,
+  criteria: ViewerDataIndex['criteria'],
+  options: { modelPath: string; batchSize?: number },
+): Promise<string> {
+  const dir = join(runDir, 'viewer-data');
+  await mkdir(dir, { recursive: true });
+  const split = test.split;
+  const pixels = new Uint8Array(split.count * IMAGE_PIXELS);
+  // Exact inverse of the normalisation for pixels that were integers 0…255.
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(((split.images[i] as number) * MNIST_STD + MNIST_MEAN) * 255);
+  await writeFileAtomic(join(dir, 'test-images.u8'), pixels);
+  const pairs = new Int32Array(2 * test.count);
+  pairs.set(test.left, 0);
+  pairs.set(test.right, test.count);
+  await writeFileAtomic(join(dir, 'test-pairs.i32'), new Uint8Array(pairs.buffer));
+  await writeFileAtomic(join(dir, 'test-labels.u8'), test.labels);
+
+  const entry = resolveLayerEntry(model, layer);
+  const features = await writeFeatures(dir, model, entry.path, split.images, split.count, options.batchSize ?? 250);
+  const index: ViewerDataIndex = {
+    format: 'prune-viewer-data',
+    version: VIEWER_DATA_VERSION,
+    layer: entry.path,
+    channels: criteria[0]?.order.length ?? 0,
+    model: options.modelPath,
+    images: { file: 'test-images.u8', dtype: 'uint8', shape: [split.count, IMAGE_SIZE, IMAGE_SIZE, 1], normalise: { scale: 255, mean: MNIST_MEAN, std: MNIST_STD } },
+    pairs: { file: 'test-pairs.i32', dtype: 'int32', shape: [2, test.count], rows: ['left', 'right'] },
+    labels: { file: 'test-labels.u8', dtype: 'uint8', shape: [test.count] },
+    features,
+    criteria,
+  };
+  await writeJsonAtomic(join(dir, 'index.json'), index);
+  return 'viewer-data/index.json';
+}
+
+/** Features at the cut for every image, when the pruned layer sits in a single-input (sub)model; else null. */
+async function writeFeatures(dir: string, model: LayersModel, path: string, images: Float32Array, count: number, batchSize: number): Promise<FeatureInfo | null> {
+  const segments = path.split('/');
+  let container: LayersModel = model;
+  for (const name of segments.slice(0, -1)) container = container.getLayer(name) as unknown as LayersModel;
+  if (container.inputs.length !== 1) return null;
+  let cut = container.getLayer(segments[segments.length - 1] as string);
+  const passThrough: string[] = [];
+  for (let next = soleConsumer(container, cut); next && isChannelPassThrough(next); next = soleConsumer(container, next)) {
+    passThrough.push(next.name);
+    cut = next;
+  }
+  const upstream = functionalModel({ inputs: container.inputs, outputs: cut.output as never });
+  const shape = (upstream.outputs[0]?.shape ?? []).slice(1) as number[];
+  const perImage = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(count * perImage);
+  for (let start = 0; start < count; start += batchSize) {
+    const end = Math.min(count, start + batchSize);
+    const x = tensor4d(images.subarray(start * IMAGE_PIXELS, end * IMAGE_PIXELS), [end - start, IMAGE_SIZE, IMAGE_SIZE, 1]);
+    const y = upstream.predict(x) as Tensor; // [b, h, w, C]
+    out.set(await y.data(), start * perImage);
+    dispose([x, y]);
+  }
+  await writeFileAtomic(join(dir, 'features.f32'), new Uint8Array(out.buffer));
+  const prefix = segments.slice(0, -1).join('/');
+  return {
+    file: 'features.f32',
+    dtype: 'float32',
+    shape: [count, ...shape],
+    layout: 'NHWC',
+    cut: prefix ? `${prefix}/${cut.name}` : cut.name,
+    passThrough,
+    channelAxis: shape.length,
+  };
+}

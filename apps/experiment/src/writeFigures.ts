@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { REFERENCE_ACCURACY, accuracyVsKSpec, costSpec, featureMapsSpec, renderSvg, type Results } from '@prune/report';
+import { writeFileAtomic } from './atomicWrite.js';
+import { renderPng } from './renderPng.js';
+
+/** The reference's own numbers are only comparable on its configuration: data, layer and calibration as the lab's. */
+function isReferenceConfig(results: Results): boolean {
+  const c = results.config;
+  return c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
+}
+
+/** Writes accuracy_vs_k, feature_maps and costs as SVG and PNG (2× scale) into the run folder; returns the file names. */
+export async function writeFigures(runDir: string, results: Results): Promise<string[]> {
+  const first = results.seedRuns[0];
+  if (!first) throw new Error('writeFigures: no seed runs');
+  const reference = isReferenceConfig(results) ? { label: 'reference experiment (PyTorch, 1 run)', points: REFERENCE_ACCURACY } : undefined;
+  const figures = [
+    { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results, reference ? { reference } : {}) },
+    { name: 'feature_maps', spec: featureMapsSpec({ ...first.stats, layer: results.layer.name }) },
+    ...(results.costs.length > 0 ? [{ name: 'costs', spec: costSpec(results.costs, { layer: results.layer.name, subtitle: 'channels physically removed; MACs of one forward pass of one pair (both branches)' }) }] : []),
+  ];
+  const written: string[] = [];
+  for (const { name, spec } of figures) {
+    const svg = await renderSvg(spec);
+    await writeFileAtomic(join(runDir, `${name}.svg`), svg);
+    await writeFileAtomic(join(runDir, `${name}.png`), renderPng(svg));
+    written.push(`${name}.svg`, `${name}.png`);
+  }
+  return written;
+}
