@@ -1,0 +1,58 @@
+import { accuracyVsKSpec, REFERENCE_ACCURACY, type Results } from '@prune/report';
+import type { View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderChart } from './vegaChart';
+
+/** The accuracy-vs-K chart with the what-if model drawn on it as one extra point. */
+export interface AccuracyChart {
+  /** (Re)draws the chart at the container's width. */
+  render(): Promise<void>;
+  /** Marks the what-if model (K channels off, its accuracy), or removes the mark with null. */
+  mark(point: { k: number; accuracy: number; custom: boolean } | null): Promise<void>;
+}
+
+/** Whether the run used the reference experiment's setup, so that its published points are comparable. */
+function isReferenceSetup(results: Results): boolean {
+  const c = results.config;
+  return c.layer === 'conv2' && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.calibration === 'test';
+}
+
+/** Builds the chart from @prune/report's accuracyVsKSpec, sized to `container`. */
+export function accuracyChart(container: HTMLElement, results: Results): AccuracyChart {
+  let view: View | undefined;
+  let point: { k: number; accuracy: number; custom: boolean } | null = null;
+  const data = (): object[] => (point ? [{ ...point, series: point.custom ? 'what-if (custom mask)' : 'what-if' }] : []);
+  return {
+    async render() {
+      const width = Math.max(220, Math.min(760, container.clientWidth - 80));
+      const height = Math.round(Math.max(200, Math.min(340, width * 0.58)));
+      const spec = accuracyVsKSpec(results, {
+        width,
+        height,
+        reference: isReferenceSetup(results) ? { label: 'reference (one run)', points: REFERENCE_ACCURACY } : undefined,
+      }) as TopLevelSpec & { layer: unknown[] };
+      // The viewer adds one layer of its own on top of the shared spec: the live what-if model.
+      spec.layer.push({
+        data: { name: 'whatif' },
+        mark: { type: 'point', shape: 'diamond', size: 160, filled: true, color: '#111', stroke: '#fff', strokeWidth: 1.5 },
+        encoding: {
+          x: { field: 'k', type: 'quantitative' },
+          y: { field: 'accuracy', type: 'quantitative' },
+          tooltip: [
+            { field: 'series', title: 'model' },
+            { field: 'k', title: 'channels off' },
+            { field: 'accuracy', title: 'accuracy', format: '.4f' },
+          ],
+        },
+      });
+      view?.finalize();
+      container.replaceChildren();
+      view = await renderChart(container, spec);
+      await view.data('whatif', data()).runAsync();
+    },
+    async mark(next) {
+      point = next;
+      if (view) await view.data('whatif', data()).runAsync();
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import { costSpec, type Results, type SeedRun } from '@prune/report';
+import type { View } from 'vega';
+import { accuracyChart } from './accuracyChart';
+import { h } from './dom';
+import { featureMapGrid } from './featureMapGrid';
+import { formatAccuracy, formatCount } from './format';
+import { loadResults, loadViewerData } from './loadRun';
+import { evaluateMask } from './maskedTail';
+import { rankingTable } from './rankingTable';
+import { runDetails } from './runDetails';
+import { renderChart } from './vegaChart';
+import { initBackend, prepareWhatIf, type WhatIfEngine } from './whatIfEngine';
+import { matchesSweep, whatIfPanel } from './whatIfPanel';
+import './styles.css';
+
+const app = document.getElementById('app') as HTMLElement;
+const params = new URLSearchParams(location.search);
+/** The run folder: the page's own folder, or ?run=<relative folder>. */
+const base = new URL(params.get('run')?.replace(/\/?$/, '/') ?? './', location.href);
+
+function section(id: string, title: string, intro: string | null, ...body: Node[]): HTMLElement {
+  return h('section', { id, class: 'card', 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), intro ? h('p', { class: 'intro' }, intro) : null, ...body);
+}
+
+function showError(message: string): void {
+  app.replaceChildren(
+    h(
+      'main',
+      { class: 'card error', role: 'alert' },
+      h('h2', {}, 'This run could not be shown'),
+      h('pre', {}, message),
+      h('p', {}, 'Open the page through a web server from a run folder (pnpm viewer serves the latest run), not as a file.'),
+    ),
+  );
+}
+
+function debounce(fn: () => void, ms: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}
+
+async function start(): Promise<void> {
+  let results: Results;
+  try {
+    results = await loadResults(base);
+  } catch (error) {
+    showError((error as Error).message);
+    return;
+  }
+  document.title = `prune · ${results.runId}`;
+  const run: SeedRun = results.seedRuns[0] as SeedRun;
+  const channels = results.layer.channels;
+  const mask = new Uint8Array(channels).fill(1);
+
+  // Header: what this run is, at a glance.
+  const meanAccuracy = results.seedRuns.reduce((s, r) => s + r.test.accuracy, 0) / results.seedRuns.length;
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('p', { class: 'eyebrow' }, 'prune · run report'),
+    h('h1', {}, results.runId),
+    h(
+      'ul',
+      { class: 'facts' },
+      h('li', {}, h('span', {}, 'unpruned accuracy'), h('strong', {}, formatAccuracy(meanAccuracy))),
+      h('li', {}, h('span', {}, 'pruned layer'), h('strong', {}, `${results.layer.name} · ${channels} ch`)),
+      h('li', {}, h('span', {}, 'criteria'), h('strong', {}, results.summary.map((s) => s.criterion).join(', '))),
+      h('li', {}, h('span', {}, results.seedRuns.length > 1 ? 'seeds' : 'seed'), h('strong', {}, results.seedRuns.map((r) => r.seed).join(', '))),
+      h('li', {}, h('span', {}, 'test pairs'), h('strong', {}, formatCount(results.dataset.test.pairs))),
+      h('li', {}, h('span', {}, 'backend'), h('strong', {}, results.backend.name)),
+    ),
+  );
+  const nav = h(
+    'nav',
+    { class: 'toc', 'aria-label': 'Sections' },
+    [
+      ['accuracy', 'Accuracy'],
+      ['what-if', 'What-if'],
+      ['ranking', 'Ranking'],
+      ['cost', 'Cost'],
+      ['run', 'Run'],
+    ].map(([id, label]) => h('a', { href: `#${id}` }, label as string)),
+  );
+
+  const accuracyBox = h('div', { class: 'chart', id: 'accuracy-chart', role: 'figure', 'aria-label': 'Test pair accuracy against the number of channels pruned' });
+  const chart = accuracyChart(accuracyBox, results);
+
+  // What-if pruning: criterion/K controls, the map grid and the table all edit one mask.
+  let engine: WhatIfEngine | undefined;
+  let backendName = '';
+  let pending = false;
+  let running = false;
+  const onToggle = (c: number): void => {
+    mask[c] = mask[c] ? 0 : 1;
+    changed();
+  };
+  const grid = featureMapGrid({ layer: run.stats.layer, meanMap: run.stats.meanMap, mapShape: run.stats.mapShape, images: run.stats.images }, onToggle);
+  const table = rankingTable(run, onToggle);
+  const panel = whatIfPanel(
+    run,
+    `the ${formatCount(results.dataset.test.pairs)} test pairs`,
+    (criterionIndex, k) => {
+      const order = run.criteria[criterionIndex]?.order ?? [];
+      mask.fill(1);
+      for (const c of order.slice(0, k)) mask[c] = 0;
+      changed();
+    },
+    () => {
+      mask.fill(1);
+      panel.setK(0);
+      changed();
+    },
+  );
+  const ranks = (): number[] => {
+    const order = run.criteria[panel.criterionIndex()]?.order ?? [];
+    const r = new Array<number>(channels).fill(0);
+    order.forEach((c, i) => (r[c] = i));
+    return r;
+  };
+  function redraw(): void {
+    const criterion = run.criteria[panel.criterionIndex()];
+    grid.update(mask, ranks(), criterion?.criterion ?? '');
+    if (criterion) table.update(criterion, mask);
+  }
+  function changed(): void {
+    redraw();
+    const k = matchesSweep(mask, run.criteria[panel.criterionIndex()]?.order ?? []);
+    if (k !== undefined) panel.setK(k);
+    panel.busy(mask);
+    pending = true;
+    void evaluateLoop();
+  }
+  async function evaluateLoop(): Promise<void> {
+    if (running || !engine) return;
+    running = true;
+    try {
+      while (pending) {
+        pending = false;
+        const snapshot = mask.slice();
+        const evaluation = await evaluateMask(engine.tail, snapshot, engine.labels);
+        if (!pending) {
+          panel.show({ evaluation, mask: snapshot, backend: backendName });
+          const off = snapshot.reduce((n, v) => n + (v ? 0 : 1), 0);
+          const custom = matchesSweep(snapshot, run.criteria[panel.criterionIndex()]?.order ?? []) === undefined;
+          await chart.mark(off === 0 ? null : { k: off, accuracy: evaluation.accuracy, custom });
+        }
+      }
+    } catch (error) {
+      panel.fail(`Evaluation failed: ${(error as Error).message}`);
+    } finally {
+      running = false;
+    }
+  }
+
+  const costBox = h('div', { class: 'chart chart-scroll', id: 'cost-chart', role: 'figure', 'aria-label': 'Parameters, MACs and latency of the pruned model against K' });
+  let costView: View | undefined;
+  const renderCost = async (): Promise<void> => {
+    if (results.costs.length === 0) {
+      costBox.replaceChildren(h('p', { class: 'muted' }, 'This run measured no costs.'));
+      return;
+    }
+    const panels = results.costs.some((c) => c.latencyMs !== null) ? 3 : 2;
+    const panelWidth = Math.max(150, Math.min(260, Math.floor((costBox.clientWidth - 90 * panels) / panels)));
+    costView?.finalize();
+    costBox.replaceChildren();
+    costView = await renderChart(costBox, costSpec(results.costs, { layer: results.layer.name, panelWidth, height: Math.round(panelWidth * 0.8) }));
+  };
+
+  const seedNote =
+    results.seedRuns.length > 1 ? h('p', { class: 'muted' }, `Maps, ranking and what-if use seed ${run.seed}; the chart shows every seed.`) : null;
+  app.replaceChildren(
+    header,
+    nav,
+    h(
+      'main',
+      {},
+    section('accuracy', 'Accuracy vs channels pruned', `Test pair accuracy after zeroing the K weakest channels of ${results.layer.name}, for every criterion${results.seedRuns.length > 1 ? ' (mean ± std over seeds, thin lines = single seeds)' : ''}. Hover for values; the black diamond is the what-if model below.`, accuracyBox),
+    section(
+      'what-if',
+      'What-if pruning',
+      'Switch channels off or on (click a map, or use the arrow keys and Space), or prune the K weakest channels of a criterion. The accuracy is recomputed in this browser from the trained model.',
+      ...(seedNote ? [seedNote] : []),
+      panel.element,
+      h('h3', { id: 'maps-title' }, `Mean feature maps of ${run.stats.layer}`),
+      grid.element,
+    ),
+    section('ranking', 'Channel ranking', 'Scores of the chosen criterion; the channel of rank r is pruned in every model with K ≥ r.', table.element),
+    section('cost', 'Cost of the pruned model', 'Parameters, multiply-accumulates and measured latency with K channels physically removed.', costBox),
+    section('run', 'Run', null, runDetails(results, base)),
+    ),
+    h('footer', {}, 'Made by prune. This page works offline: everything it shows comes from the run folder.'),
+  );
+  redraw();
+  await Promise.all([chart.render(), renderCost()]);
+  let lastWidth = window.innerWidth;
+  window.addEventListener(
+    'resize',
+    debounce(() => {
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      void chart.render();
+      void renderCost();
+    }, 200),
+  );
+
+  // What-if: load the model and cache the activations upstream of the cut, then evaluate the current mask.
+  try {
+    panel.progress(0, 1, 'loading the model and the test pairs…');
+    const data = await loadViewerData(results, base);
+    const preferred = params.get('backend') === 'cpu' ? 'cpu' : 'wasm';
+    const { backend } = await initBackend(preferred);
+    backendName = backend;
+    engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `caching ${data.index.layer} activations: ${done} / ${total} pairs (${backend})`));
+    document.body.dataset.whatif = 'ready';
+    pending = true;
+    panel.busy(mask);
+    await evaluateLoop();
+  } catch (error) {
+    panel.fail((error as Error).message);
+    document.body.dataset.whatif = 'error';
+  }
+}
+
+start().catch((error: unknown) => showError(error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error)));

@@ -1,0 +1,166 @@
+import type { CriterionResult, SeedRun } from '@prune/report';
+import { h } from './dom';
+import { formatAccuracy, formatDelta } from './format';
+import type { MaskEvaluation } from './maskedTail';
+
+/** What the panel shows after an evaluation. */
+export interface WhatIfOutcome {
+  evaluation: MaskEvaluation;
+  mask: Uint8Array;
+  backend: string;
+}
+
+/** The what-if controls (criterion, K, all on) and the live accuracy read-out. */
+export interface WhatIfPanel {
+  element: HTMLElement;
+  /** The chosen criterion (index into the seed run's criteria). */
+  criterionIndex(): number;
+  /** Puts the K control at a value without firing a change. */
+  setK(k: number): void;
+  /** Shows preparation progress (pairs done of total). */
+  progress(done: number, total: number, label: string): void;
+  /** Shows that an evaluation is running. */
+  busy(mask: Uint8Array): void;
+  /** Shows an evaluation's result. */
+  show(outcome: WhatIfOutcome): void;
+  /** Shows why what-if pruning is unavailable. */
+  fail(message: string): void;
+}
+
+/** Whether the channels off in `mask` are exactly the first K of `order` (then the run's sweep has the same model). */
+export function matchesSweep(mask: ArrayLike<number>, order: readonly number[]): number | undefined {
+  let off = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 0) off++;
+  for (let i = 0; i < off; i++) if (mask[order[i] as number] !== 0) return undefined;
+  return off;
+}
+
+/**
+ * Builds the panel. `onPick(criterionIndex, k)` prunes the K weakest channels of a criterion; `onReset` switches
+ * every channel back on.
+ */
+export function whatIfPanel(
+  run: SeedRun,
+  description: string,
+  onPick: (criterionIndex: number, k: number) => void,
+  onReset: () => void,
+): WhatIfPanel {
+  const channels = run.stats.channels;
+  const criterionSelect = h(
+    'select',
+    { id: 'criterion', name: 'criterion' },
+    run.criteria.map((c, i) => h('option', { value: i }, c.criterion)),
+  );
+  const kInput = h('input', { id: 'k', name: 'k', type: 'range', min: 0, max: channels - 1, step: 1, value: 0, 'aria-describedby': 'k-value' });
+  const kOutput = h('output', { id: 'k-value', for: 'k' }, '0');
+  const pick = (): void => {
+    kOutput.textContent = kInput.value;
+    onPick(Number(criterionSelect.value), Number(kInput.value));
+  };
+  kInput.addEventListener('input', pick);
+  criterionSelect.addEventListener('change', pick);
+  const reset = h('button', { type: 'button', class: 'secondary', onclick: () => onReset() }, 'All channels on');
+
+  const accuracy = h('span', { class: 'accuracy-value', id: 'whatif-accuracy' }, '…');
+  const delta = h('span', { class: 'delta' });
+  const detail = h('p', { class: 'whatif-detail' });
+  const sweep = h('p', { class: 'whatif-sweep' });
+  const timing = h('p', { class: 'whatif-timing', id: 'whatif-timing' });
+  const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Preparing the what-if model' });
+  const barLabel = h('span', { class: 'muted' });
+  const progressRow = h('div', { class: 'progress-row' }, bar, barLabel);
+  const result = h(
+    'div',
+    { class: 'whatif-result', id: 'whatif-result', 'data-state': 'preparing', 'aria-live': 'polite', 'aria-busy': 'true' },
+    h('p', { class: 'accuracy-line' }, accuracy, delta),
+    h('p', { class: 'muted accuracy-label' }, `test pair accuracy of the masked model on ${description}`),
+    detail,
+    sweep,
+    timing,
+  );
+  const baseline = run.test.accuracy;
+
+  const element = h(
+    'div',
+    { class: 'whatif' },
+    h(
+      'div',
+      { class: 'whatif-controls' },
+      h('label', { for: 'criterion' }, 'Criterion'),
+      criterionSelect,
+      h('label', { for: 'k' }, 'Prune the K weakest'),
+      h('div', { class: 'k-row' }, kInput, kOutput),
+      reset,
+    ),
+    h('div', { class: 'whatif-out' }, progressRow, result),
+  );
+
+  return {
+    element,
+    criterionIndex: () => Number(criterionSelect.value),
+    setK(k) {
+      kInput.value = String(k);
+      kOutput.textContent = String(k);
+    },
+    progress(done, total, label) {
+      progressRow.hidden = false;
+      bar.max = Math.max(total, 1);
+      bar.value = done;
+      barLabel.textContent = label;
+    },
+    busy(mask) {
+      result.dataset.state = result.dataset.state === 'preparing' ? 'preparing' : 'busy';
+      result.setAttribute('aria-busy', 'true');
+      result.dataset.off = offList(mask);
+    },
+    show({ evaluation, mask, backend }) {
+      progressRow.hidden = true;
+      const off = offList(mask);
+      const offCount = off === '' ? 0 : off.split(',').length;
+      accuracy.textContent = formatAccuracy(evaluation.accuracy);
+      delta.textContent = offCount ? formatDelta(evaluation.accuracy - baseline) : '';
+      detail.textContent =
+        offCount === 0
+          ? `All ${channels} channels on (${evaluation.correct} of ${evaluation.count} pairs right).`
+          : `${offCount} of ${channels} channels off: ${off
+              .split(',')
+              .map((c) => Number(c) + 1)
+              .join(', ')} (${evaluation.correct} of ${evaluation.count} pairs right).`;
+      const criterion = run.criteria[Number(criterionSelect.value)] as CriterionResult;
+      const k = matchesSweep(mask, criterion.order);
+      if (k !== undefined && k < criterion.accuracy.length) {
+        const recorded = criterion.accuracy[k] as number;
+        const same = formatAccuracy(recorded) === formatAccuracy(evaluation.accuracy);
+        sweep.textContent = `The run's sweep at K = ${k} by ${criterion.criterion}: ${formatAccuracy(recorded)}${same ? ' (same)' : ' (differs)'}.`;
+      } else {
+        sweep.textContent = `A custom mask: not one of the ${criterion.criterion} sweep's models.`;
+      }
+      timing.textContent = `Recomputed in ${evaluation.ms.toFixed(0)} ms on ${backend}.`;
+      result.dataset.state = 'ready';
+      result.dataset.accuracy = String(evaluation.accuracy);
+      result.dataset.correct = String(evaluation.correct);
+      result.dataset.count = String(evaluation.count);
+      result.dataset.off = off;
+      result.dataset.ms = evaluation.ms.toFixed(1);
+      result.setAttribute('aria-busy', 'false');
+    },
+    fail(message) {
+      progressRow.hidden = true;
+      result.dataset.state = 'error';
+      result.setAttribute('aria-busy', 'false');
+      accuracy.textContent = '—';
+      detail.textContent = '';
+      sweep.textContent = '';
+      timing.textContent = '';
+      detail.append(h('span', { class: 'error-text' }, message));
+    },
+  };
+}
+
+function offList(mask: Uint8Array): string {
+  const off: number[] = [];
+  mask.forEach((v, c) => {
+    if (v === 0) off.push(c);
+  });
+  return off.join(',');
+}
