@@ -1,6 +1,7 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import {
   consumersOf,
+  depthMultiplierOf,
   isContainer,
   locateLayer,
   modelScopes,
@@ -415,7 +416,7 @@ export function channelDependencies(model: LayersModel, layerPath: string): Chan
           break;
         case 'depthwise': {
           if (map.positions > 1) fail(layer, scope, 'it reads flattened channels');
-          const m = Number(configOf(layer)['depthMultiplier'] ?? 1);
+          const m = depthMultiplierOf(layer);
           note(pathLayers, layer, scope, 'channelwise', node, map);
           coupleApplications(layer, scope, input, map);
           if (out !== undefined) {

@@ -1,5 +1,5 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { isContainer, modelScopes, nodesInScope, type ContainerLike, type Layer, type LayerNode, type ModelScope } from './modelGraph';
+import { depthMultiplierOf, isContainer, modelScopes, nodesInScope, type ContainerLike, type Layer, type LayerNode, type ModelScope } from './modelGraph';
 
 /** Parameters of one layer (a shared layer counts once). */
 export interface LayerParams {
@@ -107,7 +107,7 @@ function nodeCost(layer: Layer, node: LayerNode, path: string): { macs: number; 
     }
     case 'SeparableConv2D': {
       const [kh, kw] = pair(config(layer)['kernelSize'], 1);
-      const multiplier = Number(config(layer)['depthMultiplier'] ?? 1);
+      const multiplier = depthMultiplierOf(layer);
       const positions = product(output.slice(0, -1));
       const depthwise = positions * (input[input.length - 1] ?? 0) * multiplier * kh * kw;
       const pointwise = positions * (input[input.length - 1] ?? 0) * multiplier * (output[output.length - 1] ?? 0);

@@ -156,3 +156,13 @@ export function releaseSharedLayers(root: LayersModel): void {
     if (typeof counted._refCount === 'number' && counted._refCount > count) counted._refCount = count;
   }
 }
+
+/**
+ * The depth multiplier of a DepthwiseConv2D or SeparableConv2D, read from the layer itself: tfjs-layers 4.22 leaves
+ * it out of SeparableConv2D's config.
+ */
+export function depthMultiplierOf(layer: Layer): number {
+  const own = (layer as unknown as { depthMultiplier?: unknown }).depthMultiplier;
+  if (typeof own === 'number') return own;
+  return Number((layer.getConfig() as Record<string, unknown>)['depthMultiplier'] ?? 1);
+}

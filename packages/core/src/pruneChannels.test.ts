@@ -10,7 +10,20 @@ import {
   type LayersModel,
   type SymbolicTensor,
 } from '@tensorflow/tfjs-layers';
-import { createSiameseModel, registerSiameseFusion } from '@prune/siamese';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
+import {
+  createSiameseModel,
+  loadSiameseModel,
+  predictPairs,
+  registerSiameseFusion,
+  saveSiameseModel,
+} from '@prune/siamese';
+import { applyChannelMask } from './applyChannelMask';
+import { maskChannels } from './channelMask';
+import { countParams } from './costCounts';
 import { releaseSharedLayers } from './modelGraph';
 import { pruneChannels, planChannelSurgery } from './pruneChannels';
 
@@ -357,5 +370,204 @@ describe('pruneChannels with coupled channels', () => {
     expect(pruned.getLayer('head').getWeights()[0]!.shape).toEqual([96, 3]);
     pruned.dispose();
     m.dispose();
+  });
+});
+
+describe('pruneChannels through depthwise, separable, transposed and nested layers', () => {
+  const init = (seed: number) => ({
+    kernelInitializer: initializers.glorotUniform({ seed }),
+    biasInitializer: initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed: seed + 100 }),
+  });
+
+  it('follows a DepthwiseConv2D (multiplier 2) into a SeparableConv2D and prunes a SeparableConv2D source', async () => {
+    const x0 = input({ shape: [9, 9, 2], name: 'x' });
+    const a = apply(layers.conv2d({ name: 'a', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', ...init(20) } as never), x0);
+    const dw = apply(
+      layers.depthwiseConv2d({
+        name: 'dw',
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        depthwiseInitializer: initializers.glorotUniform({ seed: 21 }),
+        biasInitializer: initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed: 22 }),
+      } as never),
+      a,
+    ); // [B, 9, 9, 8]: channel c of `a` feeds 2c and 2c+1
+    const r = apply(layers.reLU({ name: 'r' }), dw);
+    const sep = apply(
+      layers.separableConv2d({
+        name: 'sep',
+        filters: 6,
+        kernelSize: 3,
+        depthwiseInitializer: initializers.glorotUniform({ seed: 23 }),
+        pointwiseInitializer: initializers.glorotUniform({ seed: 24 }),
+        biasInitializer: initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed: 25 }),
+      } as never),
+      r,
+    ); // [B, 7, 7, 6]
+    const up = apply(layers.conv2dTranspose({ name: 'up', filters: 3, kernelSize: 2, strides: 2, ...init(26) } as never), apply(layers.reLU({ name: 'r2' }), sep));
+    const out = apply(layers.dense({ name: 'out', units: 2, ...init(27) } as never), apply(layers.flatten({ name: 'g' }), up));
+    const m = model({ inputs: x0, outputs: out, name: 'mobile' });
+
+    const plan = planChannelSurgery(m, 'a', [1, 3]);
+    expect(plan.layers.find((l) => l.path === 'dw')!.cuts).toEqual([
+      { weight: 'depthwise_kernel', axis: 2, remove: [1, 3] },
+      { weight: 'bias', axis: 0, remove: [2, 3, 6, 7] },
+    ]);
+    expect(plan.layers.find((l) => l.path === 'sep')!.cuts).toEqual([
+      { weight: 'depthwise_kernel', axis: 2, remove: [2, 3, 6, 7] },
+      { weight: 'pointwise_kernel', axis: 2, remove: [2, 3, 6, 7] },
+    ]);
+    // Masked twin: `a`'s channels are 0 after its ReLU, but the depthwise bias keeps them alive; zero it too.
+    const prunedA = await expectSameAsMasked(m, 'a', [1, 3], [
+      { layer: 'a', weight: 'kernel', axis: 3, indices: [1, 3] },
+      { layer: 'a', weight: 'bias', axis: 0, indices: [1, 3] },
+      { layer: 'dw', weight: 'bias', axis: 0, indices: [2, 3, 6, 7] },
+    ]);
+    expect(prunedA.getLayer('dw').getWeights().map((w) => w.shape)).toEqual([[3, 3, 2, 2], [4]]);
+    expect(prunedA.getLayer('sep').getWeights().map((w) => w.shape)).toEqual([[3, 3, 4, 1], [1, 1, 4, 6], [6]]);
+    prunedA.dispose();
+
+    // A SeparableConv2D source feeding a Conv2DTranspose consumer (kernel [kh, kw, out, in]).
+    const prunedSep = await expectSameAsMasked(m, 'sep', [0, 5], [
+      { layer: 'sep', weight: 'pointwise_kernel', axis: 3, indices: [0, 5] },
+      { layer: 'sep', weight: 'bias', axis: 0, indices: [0, 5] },
+    ]);
+    expect(prunedSep.getLayer('up').getWeights()[0]!.shape).toEqual([2, 2, 3, 4]);
+    expect(prunedSep.getLayer('sep').getWeights().map((w) => w.shape)).toEqual([[3, 3, 8, 1], [1, 1, 8, 4], [4]]);
+    prunedSep.dispose();
+    await expect(pruneChannels(m, 'dw', [0])).rejects.toThrow(/'dw' \(DepthwiseConv2D\) has no prunable output channels.*prune the layer that produces its input/);
+    m.dispose();
+  });
+
+  it('expands input slices by the depth multiplier of a SeparableConv2D consumer', async () => {
+    // tfjs-layers 4.22 cannot save a SeparableConv2D with depthMultiplier > 1 (its config omits it), so the masked
+    // twin here is the original zeroed in place instead of a saved-and-loaded copy.
+    const x0 = input({ shape: [6, 6, 2], name: 'x' });
+    const a2 = apply(layers.conv2d({ name: 'a2', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', ...init(40) } as never), x0);
+    const sep = apply(
+      layers.separableConv2d({
+        name: 'sep2',
+        filters: 4,
+        kernelSize: 3,
+        depthMultiplier: 2,
+        depthwiseInitializer: initializers.glorotUniform({ seed: 41 }),
+        pointwiseInitializer: initializers.glorotUniform({ seed: 42 }),
+      } as never),
+      a2,
+    );
+    const out = apply(layers.dense({ name: 'out', units: 2, ...init(43) } as never), apply(layers.flatten({ name: 'f' }), sep));
+    const m = model({ inputs: x0, outputs: out, name: 'sep_mult' });
+    expect(planChannelSurgery(m, 'a2', [1]).layers.find((l) => l.path === 'sep2')!.cuts).toEqual([
+      { weight: 'depthwise_kernel', axis: 2, remove: [1] },
+      { weight: 'pointwise_kernel', axis: 2, remove: [2, 3] },
+    ]);
+    const pruned = await pruneChannels(m, 'a2', [1]);
+    expect(pruned.getLayer('sep2').getWeights().map((w) => w.shape)).toEqual([[3, 3, 2, 2], [1, 1, 4, 4], [4]]);
+    const [kernel, bias] = m.getLayer('a2').getWeights();
+    const zeroed = tf.tidy(() => {
+      const keep = tf.tensor1d([1, 0, 1]);
+      return [tf.mul(kernel!, keep), tf.mul(bias!, keep)];
+    });
+    m.getLayer('a2').setWeights(zeroed);
+    tf.dispose(zeroed);
+    const x = tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 44);
+    const diff = tf.tidy(() => maxAbsDiff(pruned.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor));
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    x.dispose();
+    pruned.dispose();
+    m.dispose();
+  });
+
+  it('prunes inside a nested Sequential model and couples two sources through a shared BatchNormalization', async () => {
+    const block = sequential({
+      name: 'block',
+      layers: [
+        layers.conv2d({ name: 'inner', inputShape: [6, 6, 3], filters: 5, kernelSize: 3, padding: 'same', ...init(30) } as never),
+        layers.reLU({ name: 'inner_relu' }),
+        layers.conv2d({ name: 'inner2', filters: 4, kernelSize: 3, ...init(31) } as never),
+      ],
+    });
+    const x0 = input({ shape: [6, 6, 3], name: 'x' });
+    const y = apply(block as unknown as Applicable, x0);
+    const out = apply(layers.dense({ name: 'out', units: 2, ...init(32) } as never), apply(layers.flatten({ name: 'f' }), y));
+    const m = model({ inputs: x0, outputs: out, name: 'outer' });
+    const pruned = await expectSameAsMasked(m, 'block/inner', [0, 2], [
+      { layer: 'block/inner', weight: 'kernel', axis: 3, indices: [0, 2] },
+      { layer: 'block/inner', weight: 'bias', axis: 0, indices: [0, 2] },
+    ]);
+    expect(findLayer(pruned, 'block/inner2').getWeights()[0]!.shape).toEqual([3, 3, 3, 4]);
+    pruned.dispose();
+    // inner2's channels leave the nested model and reach the outer Flatten → Dense rows.
+    const plan = planChannelSurgery(m, 'inner2', [1]);
+    expect(plan.layers.find((l) => l.path === 'out')!.cuts[0]!.remove).toEqual([1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45, 49, 53, 57, 61]);
+    m.dispose();
+
+    // One BatchNormalization shared by two branches: its weights tie the branches' channels together.
+    const x1 = input({ shape: [5, 5, 2], name: 'x1' });
+    const bn = layers.batchNormalization({ name: 'shared_bn' });
+    const left = apply(bn, apply(layers.conv2d({ name: 'left', filters: 3, kernelSize: 1, ...init(33) } as never), x1));
+    const right = apply(bn, apply(layers.conv2d({ name: 'right', filters: 3, kernelSize: 1, ...init(34) } as never), x1));
+    const cat = apply(layers.concatenate({ name: 'cat' }), [left, right]);
+    const head = apply(layers.dense({ name: 'head', units: 2, ...init(35) } as never), apply(layers.globalMaxPooling2d({ name: 'gm' }), cat));
+    const m2 = model({ inputs: x1, outputs: head, name: 'shared_bn_model' });
+    releaseSharedLayers(m2);
+    const plan2 = planChannelSurgery(m2, 'left', [2]);
+    expect(plan2.dependencies.sources.map((s) => s.path).sort()).toEqual(['left', 'right']);
+    expect(plan2.layers.find((l) => l.path === 'head')!.cuts[0]!.remove).toEqual([2, 5]);
+    const pruned2 = await expectSameAsMasked(m2, 'left', [2], [
+      { layer: 'left', weight: 'kernel', axis: 3, indices: [2] },
+      { layer: 'left', weight: 'bias', axis: 0, indices: [2] },
+      { layer: 'right', weight: 'kernel', axis: 3, indices: [2] },
+      { layer: 'right', weight: 'bias', axis: 0, indices: [2] },
+      { layer: 'shared_bn', weight: 'gamma', axis: 0, indices: [2] },
+      { layer: 'shared_bn', weight: 'beta', axis: 0, indices: [2] },
+    ]);
+    expect(pruned2.getLayer('shared_bn').getWeights()[0]!.shape).toEqual([2]);
+    pruned2.dispose();
+    m2.dispose();
+  });
+});
+
+describe('pruneChannels on the Siamese model and real MNIST pairs', () => {
+  it('matches the lab-style masked model on every test pair and survives a save/load through files', async () => {
+    // Equality of pruned and masked models does not depend on training; real digits exercise real activations.
+    const mnist = await loadMnist();
+    const testPairs = makePairs(subsetSplit(mnist.test, 0.1, 13), 500, 14);
+    const siamese = createSiameseModel({ seed: 15 });
+
+    // The 12 weakest conv2 filters by L1 norm.
+    const conv2 = (siamese.getLayer('encoder') as unknown as LayersModel).getLayer('conv2');
+    const l1 = tf.tidy(() => tf.sum(tf.abs(conv2.getWeights()[0]!), [0, 1, 2]).dataSync() as Float32Array);
+    const removed = [...l1.keys()].sort((a, b) => l1[a]! - l1[b]!).slice(0, 12).sort((a, b) => a - b);
+
+    const pruned = await pruneChannels(siamese, 'conv2', removed);
+    const masked = await applyChannelMask(siamese, maskChannels('encoder/conv2', 32, removed));
+    const p = await predictPairs(pruned, testPairs);
+    const q = await predictPairs(masked, testPairs);
+    let maxDiff = 0;
+    for (let i = 0; i < p.length; i += 1) {
+      maxDiff = Math.max(maxDiff, Math.abs(p[i]! - q[i]!));
+      if (Math.abs(q[i]! - 0.5) > 1e-5) expect(p[i]! >= 0.5, `pair ${i}`).toBe(q[i]! >= 0.5);
+    }
+    expect(maxDiff).toBeLessThanOrEqual(1e-5);
+    const full = await predictPairs(siamese, testPairs);
+    expect(Math.max(...full.map((v, i) => Math.abs(v - q[i]!)))).toBeGreaterThan(1e-3); // the mask matters
+    expect(countParams(pruned).total).toBeLessThan(countParams(siamese).total);
+
+    const dir = await mkdtemp(join(tmpdir(), 'prune-surgery-'));
+    try {
+      await saveSiameseModel(pruned, dir);
+      const loaded = await loadSiameseModel(dir);
+      const r = await predictPairs(loaded, testPairs);
+      expect(Array.from(r)).toEqual(Array.from(p));
+      expect(loaded.getLayer('encoder').countParams()).toBe(pruned.getLayer('encoder').countParams());
+      loaded.dispose();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    masked.dispose();
+    pruned.dispose();
+    siamese.dispose();
   });
 });

@@ -1,8 +1,7 @@
 import { tensor, type Tensor } from '@tensorflow/tfjs-core';
 import { models, type LayersModel } from '@tensorflow/tfjs-layers';
 import { channelDependencies, mapChannelIndices, type ChannelDependencies } from './channelDependencies';
-import type { Layer } from './modelGraph';
-import { leafLayers, releaseSharedLayers } from './modelGraph';
+import { depthMultiplierOf, leafLayers, releaseSharedLayers, type Layer } from './modelGraph';
 
 /** One cut in one weight of one layer: the indices removed along an axis. */
 export interface WeightCut {
@@ -40,10 +39,6 @@ function expand(indices: readonly number[], multiplier: number): number[] {
   const result: number[] = [];
   for (const i of indices) for (let k = 0; k < multiplier; k += 1) result.push(i * multiplier + k);
   return result;
-}
-
-function depthMultiplier(layer: Layer): number {
-  return Number((layer.getConfig() as JsonObject)['depthMultiplier'] ?? 1);
 }
 
 function validateChannels(deps: ChannelDependencies, channels: readonly number[]): number[] {
@@ -125,7 +120,7 @@ export function planChannelSurgery(model: LayersModel, layerPath: string, channe
       for (const variable of layer.weights) entry.cuts.push({ weight: weightRole(variable.originalName), axis: 0, remove: indices });
     } else if (step.className === 'DepthwiseConv2D') {
       entry.cuts.push({ weight: 'depthwise_kernel', axis: 2, remove: indices });
-      if (hasWeight(layer, 'bias')) entry.cuts.push({ weight: 'bias', axis: 0, remove: expand(indices, depthMultiplier(layer)) });
+      if (hasWeight(layer, 'bias')) entry.cuts.push({ weight: 'bias', axis: 0, remove: expand(indices, depthMultiplierOf(layer)) });
     }
   }
 
@@ -139,7 +134,7 @@ export function planChannelSurgery(model: LayersModel, layerPath: string, channe
         break;
       case 'SeparableConv2D':
         entry.cuts.push({ weight: 'depthwise_kernel', axis: 2, remove: indices });
-        entry.cuts.push({ weight: 'pointwise_kernel', axis: 2, remove: expand(indices, depthMultiplier(layer)) });
+        entry.cuts.push({ weight: 'pointwise_kernel', axis: 2, remove: expand(indices, depthMultiplierOf(layer)) });
         break;
       case 'Conv2DTranspose':
         entry.cuts.push({ weight: 'kernel', axis: 3, remove: indices });
@@ -222,6 +217,12 @@ export async function pruneChannels(model: LayersModel, layerPath: string, chann
       );
     }
     config[surgery.resize.field] = surgery.resize.to;
+  }
+  // tfjs-layers 4.22 drops SeparableConv2D's depth multiplier from its config; put it back so the rebuild matches.
+  for (const { path, layer } of leafLayers(model)) {
+    if (layer.getClassName() === 'SeparableConv2D' && depthMultiplierOf(layer) !== 1) {
+      findLayerConfig(topology, path)['depth_multiplier'] = depthMultiplierOf(layer);
+    }
   }
   const pruned = await models.modelFromJSON({ modelTopology: topology } as Parameters<typeof models.modelFromJSON>[0]);
   releaseSharedLayers(pruned);
