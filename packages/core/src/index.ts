@@ -1,7 +1,7 @@
 export { channelDependencies, mapChannelIndices } from './channelDependencies';
 export type { ChannelDependencies, ChannelDependencyLayer, ChannelIndexMap, ChannelLayerKind } from './channelDependencies';
 export { pruneChannels, planChannelSurgery } from './pruneChannels';
-export type { ChannelSurgeryPlan, LayerSurgery, WeightCut } from './pruneChannels';
+export type { ChannelSurgeryPlan, LayerSurgery, PruneChannelsOptions, WeightCut } from './pruneChannels';
 export { countParams, countMacs } from './costCounts';
 export type { LayerMacs, LayerParams, MacCount, ParamCount } from './costCounts';
 export { measureLatency } from './measureLatency';

@@ -281,6 +281,9 @@ describe('pruneChannels with coupled channels', () => {
       { layer: 'b', weight: 'kernel', axis: 3, indices: [2, 5] },
       { layer: 'b', weight: 'bias', axis: 0, indices: [2, 5] },
     ]);
+    await expect(pruneChannels(m, 'b', [2], { coupled: 'refuse' })).rejects.toThrow(
+      /channels of 'b' are coupled with 'stem' through 'sum'; they can only be removed together/,
+    );
     // b both reads and produces the group's channels.
     expect(pruned.getLayer('b').getWeights()[0]!.shape).toEqual([3, 3, 4, 4]);
     expect(pruned.getLayer('c').getWeights()[0]!.shape).toEqual([3, 3, 4, 4]);

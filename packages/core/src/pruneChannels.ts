@@ -21,6 +21,15 @@ export interface LayerSurgery {
   resize?: { field: 'filters' | 'units'; from: number; to: number };
 }
 
+/** Options of {@link pruneChannels} and {@link planChannelSurgery}. */
+export interface PruneChannelsOptions {
+  /**
+   * What to do when other layers' channels are coupled to the layer's (Add, Multiply, shared layers, …):
+   * 'group' (default) removes the same channels from all of them; 'refuse' throws an error naming them.
+   */
+  coupled?: 'group' | 'refuse';
+}
+
 /** The plan of a channel removal: the dependency group and the cuts in every affected layer. */
 export interface ChannelSurgeryPlan {
   dependencies: ChannelDependencies;
@@ -68,8 +77,24 @@ function validateChannels(deps: ChannelDependencies, channels: readonly number[]
  * Plans the removal of output channels of a layer (and of every coupled source): which weights of which layers
  * lose which indices. Throws the errors of {@link channelDependencies} and for bad channel lists.
  */
-export function planChannelSurgery(model: LayersModel, layerPath: string, channels: readonly number[]): ChannelSurgeryPlan {
+export function planChannelSurgery(
+  model: LayersModel,
+  layerPath: string,
+  channels: readonly number[],
+  options: PruneChannelsOptions = {},
+): ChannelSurgeryPlan {
   const deps = channelDependencies(model, layerPath);
+  const coupled = options.coupled ?? 'group';
+  if (coupled !== 'group' && coupled !== 'refuse') {
+    throw new Error(`pruneChannels: options.coupled must be 'group' or 'refuse', got ${JSON.stringify(coupled)}`);
+  }
+  if (coupled === 'refuse' && deps.sources.length > 1) {
+    const others = deps.sources.slice(1).map((s) => `'${s.path}'`).join(', ');
+    throw new Error(
+      `pruneChannels: the channels of '${deps.layer}' are coupled with ${others} through ${deps.couplings.map((c) => `'${c}'`).join(', ')}; ` +
+        `they can only be removed together (options.coupled = 'group')`,
+    );
+  }
   const removed = validateChannels(deps, channels);
   const byLayer = new Map<Layer, LayerSurgery>();
   const entryOf = (layer: Layer, path: string): LayerSurgery => {
@@ -201,12 +226,18 @@ function cutWeight(weight: Tensor, axis: number, remove: readonly number[], wher
  * Structural surgery: returns a NEW model with the given output channels of a layer removed. The layer's kernel
  * columns and bias entries go, and so do the matching inputs of every consumer (through activations, Dropout,
  * BatchNormalization, pooling and Flatten into Conv/Dense kernels), inside nested models and for shared layers
- * (each pruned once). Sources coupled by Add/Multiply/Subtract/… are pruned as one group; channels reaching a model
- * input or output, a channel-mixing or unsupported layer are refused with an error naming it. The original model is
- * left untouched; the new model is uncompiled and serialises as a plain tfjs-layers model.
+ * (each pruned once). Sources coupled by Add/Multiply/Subtract/… are pruned as one group (or refused with
+ * `{ coupled: 'refuse' }`); channels reaching a model input or output, a channel-mixing or unsupported layer are
+ * refused with an error naming it. The original model is left untouched; the new model is uncompiled and
+ * serialises as a plain tfjs-layers model.
  */
-export async function pruneChannels(model: LayersModel, layerPath: string, channels: readonly number[]): Promise<LayersModel> {
-  const plan = planChannelSurgery(model, layerPath, channels);
+export async function pruneChannels(
+  model: LayersModel,
+  layerPath: string,
+  channels: readonly number[],
+  options: PruneChannelsOptions = {},
+): Promise<LayersModel> {
+  const plan = planChannelSurgery(model, layerPath, channels, options);
   const topology = model.toJSON(null, false) as JsonObject;
   for (const surgery of plan.layers) {
     if (surgery.resize === undefined) continue;
