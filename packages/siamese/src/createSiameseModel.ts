@@ -1,5 +1,6 @@
 import { initializers, input, layers, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { registerSiameseFusion, SiameseFusion } from './siameseFusion';
+import { releaseSharedSubmodels } from './releaseSharedSubmodels';
 import { seedStream } from './seeds';
 
 /** Hyperparameters of the Siamese network; every default is the lab's. */
@@ -82,20 +83,10 @@ export function createSiameseModel(config: SiameseConfig = {}): LayersModel {
   h = layers.dense({ name: 'head_dense', units: c.headUnits, activation: 'relu', ...init(2 * c.embeddingUnits) }).apply(h) as SymbolicTensor;
   const p = layers.dense({ name: 'head_out', units: 1, activation: 'sigmoid', ...init(c.headUnits) }).apply(h) as SymbolicTensor; // [B, 1]
   const siamese = model({ inputs: [left, right], outputs: p, name: 'siamese' });
-  releaseSharedEncoder(siamese);
+  releaseSharedSubmodels(siamese);
   return siamese;
 }
 
-/**
- * tfjs counts one reference per application of a nested model plus one for its creation, but disposing the outer
- * model releases only two: with the encoder applied twice its weights would outlive `model.dispose()`. Dropping the
- * creation reference here (the outer model is the encoder's only owner) makes `dispose()` free everything.
- */
-export function releaseSharedEncoder(siamese: LayersModel): void {
-  const encoder = siamese.getLayer('encoder');
-  const applications = encoder.inboundNodes.length - 1; // the first node is the encoder's own creation
-  for (let i = 1; i < applications; i++) encoder.dispose();
-}
 
 function resolveConfig(config: SiameseConfig): Required<SiameseConfig> {
   const c = { ...DEFAULT_SIAMESE_CONFIG, ...stripUndefined(config) };

@@ -1,3 +1,14 @@
 export { createSiameseModel, DEFAULT_SIAMESE_CONFIG } from './createSiameseModel';
 export type { SiameseConfig } from './createSiameseModel';
 export { SiameseFusion, registerSiameseFusion } from './siameseFusion';
+export { trainSiamese } from './trainSiamese';
+export type { BatchProgress, EpochProgress, TrainHistory, TrainOptions } from './trainSiamese';
+export { evaluateSiamese, predictPairs } from './predictPairs';
+export type { PredictOptions } from './predictPairs';
+export { evaluatePredictions } from './evaluatePredictions';
+export type { Evaluation } from './evaluatePredictions';
+export { rocAuc } from './rocAuc';
+export { saveSiameseModel, loadSiameseModel } from './saveSiameseModel';
+export { siameseToArtifacts, siameseFromArtifacts, loadSiameseFrom } from './modelArtifacts';
+export { fileSystemModelHandler, MODEL_JSON, WEIGHTS_BIN } from './fileSystemModelHandler';
+export { releaseSharedSubmodels } from './releaseSharedSubmodels';
