@@ -43,41 +43,74 @@ export function maskLayerOutput(plan: SweepPlan, output: tf.Tensor, set: readonl
   return plan.prunedValue === 0 ? kept : tf.add(kept, tf.mul(tf.sub(1, keep), plan.prunedValue));
 }
 
+/** Entry c of every group of `width` in `data` viewed as [outer, width, inner]: an [outer, inner] array. */
+function gatherAxis(data: Float32Array, outer: number, width: number, inner: number, c: number): Float32Array {
+  const out = new Float32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    const from = (o * width + c) * inner;
+    if (inner === 1) out[o] = data[from]!;
+    else out.set(data.subarray(from, from + inner), o * inner);
+  }
+  return out;
+}
+
+/** A consumer's input for one batch, kept in JS memory so one channel's values can be gathered without a slice kernel. */
+interface PreparedInput {
+  data: Float32Array;
+  shape: number[];
+}
+
 /** A consumer's linear part (no bias) on an input holding only some channels, or all of them. */
 class ConsumerMath {
   private readonly kernel: tf.Tensor;
+  private readonly kernelData: Float32Array;
   private readonly bias: tf.Tensor | null;
-  /** Dense on flattened input: the kernel as [C, S, units], so channel c is one contiguous slice. */
-  private readonly kernelByChannel: tf.Tensor | null;
+  /** Each channel's kernel slice, made on first use and kept for the whole evaluation. */
+  private readonly kernelSlices = new Map<number, tf.Tensor>();
   private readonly activation: { apply(x: tf.Tensor): tf.Tensor } | null;
   private readonly cfg: Record<string, unknown>;
 
   constructor(readonly app: ConsumerApplication, readonly channels: number) {
     const weights = app.op.layer.getWeights();
     this.kernel = tf.keep(weights[app.layout.kernel.index]!.clone());
+    this.kernelData = Float32Array.from(this.kernel.dataSync());
     this.bias = app.layout.bias ? tf.keep(weights[app.layout.bias.index]!.clone()) : null;
     this.cfg = app.op.layer.getConfig() as Record<string, unknown>;
     this.activation = (app.op.layer as unknown as { activation?: { apply(x: tf.Tensor): tf.Tensor } }).activation ?? null;
-    if (app.kind === 'dense' && app.placement === 'flat') {
-      const [rows, units] = this.kernel.shape as [number, number];
-      // rows = S·C in NHWC order (row = s·C + c) → [S, C, units] → [C, S, units]
-      this.kernelByChannel = tf.tidy(() => tf.keep(tf.transpose(tf.reshape(this.kernel, [rows / channels, channels, units]), [1, 0, 2])));
-    } else {
-      this.kernelByChannel = null;
-    }
   }
 
   dispose(): void {
-    tf.dispose([this.kernel, ...(this.bias ? [this.bias] : []), ...(this.kernelByChannel ? [this.kernelByChannel] : [])]);
+    tf.dispose([this.kernel, ...(this.bias ? [this.bias] : []), ...this.kernelSlices.values()]);
+    this.kernelSlices.clear();
   }
 
-  /** Per-batch view of the input that makes one channel's slice cheap. */
-  prepare(x: tf.Tensor): tf.Tensor {
-    if (this.app.kind === 'dense' && this.app.placement === 'flat') {
-      const [batch, width] = x.shape as [number, number];
-      return tf.transpose(tf.reshape(x, [batch, width / this.channels, this.channels]), [2, 0, 1]); // [C, batch, S]
+  /** The batch's input values (a tfjs slice kernel per channel would cost more than the matmul it feeds). */
+  prepare(x: tf.Tensor): PreparedInput {
+    return { data: x.dataSync() as Float32Array, shape: [...x.shape] };
+  }
+
+  /** Channel c's kernel slice: Dense rows s·C + c as [S, units], a Dense row as [units], a conv kernel [..., 1, out]. */
+  private kernelSlice(c: number): tf.Tensor {
+    const cached = this.kernelSlices.get(c);
+    if (cached) return cached;
+    const shape = this.kernel.shape;
+    const C = this.channels;
+    let slice: tf.Tensor;
+    if (this.app.kind === 'dense') {
+      const [rows, units] = shape as [number, number];
+      // rows = S·C in NHWC order (row = s·C + c); with channels on the last axis, rows = C and S = 1.
+      const s = rows / C;
+      const data = gatherAxis(this.kernelData, s, C, units, c);
+      slice = this.app.placement === 'flat' ? tf.tensor2d(data, [s, units]) : tf.tensor1d(data);
+    } else {
+      const out = shape[shape.length - 1]!;
+      const spatial = shape.slice(0, -2);
+      const positions = spatial.reduce((a, b) => a * b, 1);
+      slice = tf.tensor(gatherAxis(this.kernelData, positions, C, out, c), [...spatial, 1, out]);
     }
-    return x;
+    const kept = tf.keep(slice);
+    this.kernelSlices.set(c, kept);
+    return kept;
   }
 
   private conv(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
@@ -98,6 +131,11 @@ class ConsumerMath {
     return tf.reshape(tf.matMul(tf.reshape(x, [-1, inDim]), kernel), [...lead, units]);
   }
 
+  /** The bias added to a contribution (or the contribution itself when the layer has no bias). */
+  withBias(z: tf.Tensor): tf.Tensor {
+    return this.bias ? tf.add(z, this.bias) : z;
+  }
+
   /** The pre-activation with every channel: linear(x) + bias. */
   full(x: tf.Tensor): tf.Tensor {
     const z = this.app.kind === 'dense' ? this.dense(x, this.kernel) : this.conv(x, this.kernel);
@@ -105,30 +143,78 @@ class ConsumerMath {
   }
 
   /** Channel c's share of the pre-activation (`prepared` from {@link prepare}). */
-  contribution(prepared: tf.Tensor, c: number): tf.Tensor {
+  contribution(prepared: PreparedInput, c: number): tf.Tensor {
+    const C = this.channels;
+    const { shape } = prepared;
+    const column = gatherAxis(prepared.data, prepared.data.length / C, C, 1, c);
     if (this.app.kind === 'dense' && this.app.placement === 'flat') {
-      const [, batch, s] = prepared.shape as [number, number, number];
-      const units = this.kernelByChannel!.shape[2]!;
-      const xc = tf.reshape(tf.slice(prepared, [c, 0, 0], [1, batch, s]), [batch, s]); // [batch, S]
-      const kc = tf.reshape(tf.slice(this.kernelByChannel!, [c, 0, 0], [1, s, units]), [s, units]); // [S, units]
-      return tf.matMul(xc, kc); // [batch, units]
+      const batch = shape[0]!;
+      const xc = tf.tensor2d(column, [batch, column.length / batch]); // [batch, S]
+      return tf.matMul(xc, this.kernelSlice(c)); // [batch, units]
     }
-    const rank = prepared.rank;
-    const begin = Array.from({ length: rank }, (_, i) => (i === rank - 1 ? c : 0));
-    const size = prepared.shape.map((d, i) => (i === rank - 1 ? 1 : d));
-    const xc = tf.slice(prepared, begin, size); // [..., 1]
-    if (this.app.kind === 'dense') {
-      const units = this.kernel.shape[1]!;
-      return tf.mul(xc, tf.reshape(tf.slice(this.kernel, [c, 0], [1, units]), [units])); // [..., units]
-    }
-    const k = this.kernel;
-    const kBegin = k.shape.map((_, i) => (i === k.rank - 2 ? c : 0));
-    const kSize = k.shape.map((d, i) => (i === k.rank - 2 ? 1 : d));
-    return this.conv(xc, tf.slice(k, kBegin, kSize));
+    const xc = tf.tensor(column, [...shape.slice(0, -1), 1]); // [..., 1]
+    if (this.app.kind === 'dense') return tf.mul(xc, this.kernelSlice(c)); // [..., units]
+    return this.conv(xc, this.kernelSlice(c));
   }
 
   activate(z: tf.Tensor): tf.Tensor {
     return this.activation ? this.activation.apply(z) : z;
+  }
+}
+
+/**
+ * A consumer's pre-activation on one batch for a set of pruned channels, b + Σ over kept channels of their
+ * contributions, reached from whichever known state needs the fewest channel contributions: the previous set's,
+ * the bias alone, or the full pre-activation (one matmul over every channel).
+ */
+class PreActivation {
+  private readonly prepared: PreparedInput;
+  private full: tf.Tensor | null = null;
+  private z: tf.Tensor | null = null;
+  private set: Set<number> | null = null;
+
+  constructor(private readonly math: ConsumerMath, private readonly x: tf.Tensor) {
+    this.prepared = math.prepare(x);
+  }
+
+  update(pruned: readonly number[]): tf.Tensor {
+    const channels = this.math.channels;
+    const next = new Set(pruned);
+    const previous = this.set;
+    const added = previous ? pruned.filter((c) => !previous.has(c)) : [];
+    const removed = previous ? [...previous].filter((c) => !next.has(c)) : [];
+    const kept = Array.from({ length: channels }, (_, c) => c).filter((c) => !next.has(c));
+    const costCurrent = previous ? added.length + removed.length : Infinity;
+    const costBias = kept.length > 0 ? kept.length : Infinity;
+    // One matmul over every channel costs about as much as a quarter of the per-channel ones.
+    const costFull = next.size + (this.full ? 0 : channels / 4);
+    const z = tf.tidy(() => {
+      const contribution = (c: number) => this.math.contribution(this.prepared, c);
+      if (costFull <= costCurrent && costFull <= costBias) {
+        this.full ??= tf.keep(this.math.full(this.x));
+        let acc = this.full;
+        for (const c of pruned) acc = tf.sub(acc, contribution(c));
+        return acc === this.full ? tf.clone(acc) : acc;
+      }
+      if (costCurrent <= costBias) {
+        let acc = this.z!;
+        for (const c of added) acc = tf.sub(acc, contribution(c));
+        for (const c of removed) acc = tf.add(acc, contribution(c));
+        return acc === this.z ? tf.clone(acc) : acc;
+      }
+      let acc = this.math.withBias(contribution(kept[0]!));
+      for (const c of kept.slice(1)) acc = tf.add(acc, contribution(c));
+      return acc;
+    });
+    if (this.z) this.z.dispose();
+    // Kept: update() runs inside the caller's per-set tidy, which would otherwise free it.
+    this.z = tf.keep(z);
+    this.set = next;
+    return z;
+  }
+
+  dispose(): void {
+    tf.dispose([...(this.full ? [this.full] : []), ...(this.z ? [this.z] : [])]);
   }
 }
 
@@ -176,30 +262,14 @@ export async function evaluateChannelSets(
       });
       const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
       upstreamList.forEach((v, i) => (base[v] = kept[i]));
-      const state = fast ? maths.map((m, j) => {
-        const x = base[plan.consumers[j]!.input]!;
-        const [prepared, full] = tf.tidy(() => [m.prepare(x), m.full(x)]);
-        return { prepared: prepared!, full: full!, z: full!, set: new Set<number>() };
-      }) : [];
+      const state = fast ? maths.map((m, j) => new PreActivation(m, base[plan.consumers[j]!.input]!)) : [];
       try {
         for (const [s, set] of sets.entries()) {
           const out = tf.tidy(() => {
             const values = [...base];
             if (fast) {
               maths.forEach((m, j) => {
-                const st = state[j]!;
-                const next = new Set(set);
-                const added = set.filter((c) => !st.set.has(c));
-                const removed = [...st.set].filter((c) => !next.has(c));
-                // From the full pre-activation when that is fewer steps (keeps rounding from piling up), else incrementally.
-                const fresh = set.length <= added.length + removed.length;
-                let z = fresh ? st.full : st.z;
-                for (const c of fresh ? set : added) z = tf.sub(z, m.contribution(st.prepared, c));
-                if (!fresh) for (const c of removed) z = tf.add(z, m.contribution(st.prepared, c));
-                if (st.z !== st.full) tf.dispose(st.z);
-                st.z = z === st.full ? z : tf.keep(z);
-                st.set = next;
-                values[plan.consumers[j]!.op.outputs[0]!] = m.activate(z);
+                values[plan.consumers[j]!.op.outputs[0]!] = m.activate(state[j]!.update(set));
               });
               runOps(graph, plan.tail, values);
             } else {
@@ -225,7 +295,7 @@ export async function evaluateChannelSets(
         }
       } finally {
         tf.dispose(kept);
-        for (const st of state) tf.dispose(st.z === st.full ? [st.prepared, st.full] : [st.prepared, st.full, st.z]);
+        for (const st of state) st.dispose();
       }
       await yieldToEventLoop();
     }

@@ -5,7 +5,7 @@ import { categoricalAccuracy } from './metrics';
 import { naiveSweep } from './naiveSweep';
 import { sweepChannels } from './sweepChannels';
 import { plainCnn, randomInputs, randomLabels, residualModel, smallSiamese } from './test-utils/testModels';
-import type { SweepResult } from './sweepTypes';
+import type { SweepProgress, SweepResult } from './sweepTypes';
 
 function expectSamePredictions(fast: SweepResult, naive: SweepResult, tolerance: number): void {
   expect(fast.points.map((p) => p.k)).toEqual(naive.points.map((p) => p.k));
@@ -113,12 +113,14 @@ describe('sweepChannels', () => {
     const model = smallSiamese();
     const left = randomInputs(10, [12, 12, 1], 71);
     const data = { inputs: [left, left], labels: randomLabels(10, 72) };
-    const events: Array<{ k: number; metric?: number }> = [];
+    const events: SweepProgress[] = [];
     const r = await sweepChannels(model, 'conv2', [0, 1, 2, 3, 4, 5], data, { ks: [4, 2], batchSize: 6, onProgress: (p) => events.push(p) });
     expect(r.points.map((p) => p.k)).toEqual([2, 4]);
-    expect(events.map((e) => e.k)).toEqual([0, 2, 4, 0, 2, 4]);
+    // Largest K first (each next K adds a channel back); metrics arrive with the last batch.
+    expect(events.map((e) => e.k)).toEqual([4, 2, 0, 4, 2, 0]);
+    expect(events.map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(events.slice(0, 3).every((e) => e.metric === undefined)).toBe(true);
-    expect(events.slice(3).map((e) => e.metric)).toEqual([r.baseline, r.points[0]!.metric, r.points[1]!.metric]);
+    expect(events.slice(3).map((e) => e.metric)).toEqual([r.points[1]!.metric, r.points[0]!.metric, r.baseline]);
     await expect(sweepChannels(model, 'conv2', [0, 1, 2, 3, 4, 5], data, { ks: [6] })).rejects.toThrow(/K = 6 for layer 'encoder\/conv2' is outside 0 … 5/);
     await expect(sweepChannels(model, 'pool2', [0], data)).rejects.toThrow(/'encoder\/pool2' \(MaxPooling2D\) has no output channels/);
     await expect(sweepChannels(model, 'conv7', [0], data)).rejects.toThrow(/no layer 'conv7'/);

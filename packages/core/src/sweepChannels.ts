@@ -44,37 +44,41 @@ export async function sweepChannels(
   const count = inputs[0]!.shape[0]!;
   const labels = labelArray(data, count, 'sweepChannels');
   const batchSize = checkBatchSize(options.batchSize, 500, 'sweepChannels');
-  const sets = [[], ...ks.map((k) => Array.from({ length: k }, (_, i) => order[i]!))];
+  // Largest K first: the first set starts from the bias plus the few kept channels, and each next K adds one
+  // channel back, so the whole sweep costs about one consumer pass. kAt[i] is the K of evaluated set i.
+  const kAt = [...ks].reverse().concat(0);
+  const sets = kAt.map((k) => Array.from({ length: k }, (_, i) => order[i]!));
   const steps = sets.length * Math.ceil(count / batchSize);
   let step = 0;
   let metric = options.metric;
-  const metricAt: number[] = [];
+  const metricAt = new Map<number, number>();
   const { predictions, outputSize } = await evaluateChannelSets(plan, inputs, sets, {
     batchSize,
     onStep: (s, b, batches, values, outputSize) => {
       step++;
-      const k = s === 0 ? 0 : ks[s - 1]!;
+      const k = kAt[s]!;
       if (b === batches - 1) {
         metric ??= defaultMetric(outputSize);
-        metricAt[s] = metric.compute(values, labels, outputSize);
-        options.onProgress?.({ k, step, steps, metric: metricAt[s] });
+        metricAt.set(k, metric.compute(values, labels, outputSize));
+        options.onProgress?.({ k, step, steps, metric: metricAt.get(k)! });
       } else {
         options.onProgress?.({ k, step, steps });
       }
     },
   });
+  const predictionsAt = new Map(kAt.map((k, i) => [k, predictions[i]!]));
   metric ??= defaultMetric(outputSize);
-  const points: SweepPoint[] = ks.map((k, i) => ({ k, metric: metricAt[i + 1]! }));
+  const points: SweepPoint[] = ks.map((k) => ({ k, metric: metricAt.get(k)! }));
   return {
     layer: plan.layerPath,
     channels,
     order: Int32Array.from(order),
     metricName: metric.name,
-    baseline: metricAt[0]!,
+    baseline: metricAt.get(0)!,
     points,
     path: plan.path,
     note: plan.note,
-    ...(options.keepPredictions ? { baselinePredictions: predictions[0]!, predictions: predictions.slice(1) } : {}),
+    ...(options.keepPredictions ? { baselinePredictions: predictionsAt.get(0)!, predictions: ks.map((k) => predictionsAt.get(k)!) } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -27,7 +27,7 @@ function handConv(): tfl.Sequential {
 function fakeStats(layer: string, channels: number, values: Partial<ChannelStats>): ChannelStats {
   const z = () => new Float64Array(channels);
   return {
-    layer, channels, images: 10, positions: 4,
+    layer, channels, images: 10, positions: 4, values: 40,
     mean: z(), meanAbs: z(), apoz: z(), variance: z(), std: z(), min: z(), max: z(),
     meanMap: new Float64Array(channels * 4), mapShape: [channels, 2, 2],
     ...values,
