@@ -1,14 +1,15 @@
 import type { Results } from '@prune/report';
 
 /**
- * accuracy_vs_k.csv: one row per K with, per criterion, the mean accuracy over seeds, its std, and each seed's value.
- * Column names: `<criterion>_mean`, `<criterion>_std`, `<criterion>_seed<seed>`.
+ * accuracy_vs_k.csv: one row per K (0 = unpruned) with, per criterion, the test pair accuracy (the mean over
+ * seeds), its std over seeds, and each seed's value: `accuracy_<criterion>`, `std_<criterion>`,
+ * `accuracy_<criterion>_seed<seed>`.
  */
 export function accuracyCsv(results: Results): string {
   const header = ['k'];
   for (const s of results.summary) {
-    header.push(`${s.criterion}_mean`, `${s.criterion}_std`);
-    for (const run of results.seedRuns) header.push(`${s.criterion}_seed${run.seed}`);
+    header.push(`accuracy_${s.criterion}`, `std_${s.criterion}`);
+    for (const run of results.seedRuns) header.push(`accuracy_${s.criterion}_seed${run.seed}`);
   }
   const lines = [header.join(',')];
   const ks = results.summary[0]?.k ?? [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Temporary paths not yet renamed into place; removed on Ctrl-C or a crash. */
@@ -86,4 +86,34 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files and unfinished run folders (`.name.tmp-<pid>-…`, `.name.partial-<pid>`) left in `dir`
+ * by a process that was killed outright (SIGKILL, power loss) and so could not clean up itself.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of entries) {
+    const match = /^\..+\.(?:tmp|partial)-(\d+)/.exec(name);
+    if (!match || isAlive(Number(match[1]))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }

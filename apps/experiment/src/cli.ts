@@ -1,13 +1,18 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { removePendingSync } from './atomicWrite.js';
-import { ConfigError, parseCli } from './config.js';
+import { ConfigError, parseCli, type CliConfig } from './config.js';
 import { createProgress } from './progress.js';
 
+/** Set in the worker process, which runs the experiment while the supervisor only relays signals. */
+const WORKER_ENV = 'PRUNE_EXPERIMENT_WORKER';
+
 /** Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 130 interrupted (Ctrl-C). */
-async function main(argv: string[]): Promise<number> {
-  let cli;
+function parseOrExit(argv: string[]): CliConfig | number {
   try {
-    cli = parseCli(argv);
+    return parseCli(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander printed help or the error
     if (error instanceof ConfigError) {
@@ -16,6 +21,33 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * The supervisor: validates the arguments, then runs the experiment in a child process with the same Node flags.
+ * tsx (which `pnpm experiment` runs under) kills its child with SIGKILL when a signal is not acknowledged within
+ * 30 ms, which a process busy in a training step cannot do; this process stays idle, so Ctrl-C reaches the worker
+ * as SIGINT and the worker removes its unfinished files before exiting.
+ */
+function supervise(argv: string[]): void {
+  const execArgv = process.execArgv.filter((arg, i, all) => !arg.includes('preflight') && !(arg === '--require' && all[i + 1]?.includes('preflight')));
+  const child = spawn(process.execPath, [...execArgv, fileURLToPath(import.meta.url), ...argv], {
+    stdio: 'inherit',
+    env: { ...process.env, [WORKER_ENV]: '1' },
+  });
+  const relay = (signal: NodeJS.Signals) => {
+    // A terminal's Ctrl-C reaches the worker too (same process group); a second one is ignored there.
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGINT', relay);
+  process.on('SIGTERM', relay);
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? 128 + (signal ? constants.signals[signal] : 1);
+  });
+}
+
+/** The worker: runs the experiment; Ctrl-C removes every unfinished file and folder, then exits with 130. */
+async function work(cli: CliConfig): Promise<number> {
   const progress = createProgress(cli.progress);
   const controller = new AbortController();
   let interrupted = false;
@@ -26,11 +58,11 @@ async function main(argv: string[]): Promise<number> {
     controller.abort(new Error(`interrupted by ${signal}`));
     // Nothing half-written may remain: temporary files and the unfinished run folder go now, before exiting.
     const removed = removePendingSync();
-    process.stderr.write(`\ninterrupted (${signal}): removed ${removed.length} unfinished file(s)/folder(s); the model cache keeps only complete entries\n`);
+    process.stderr.write(`\ninterrupted (${signal}): removed ${removed.length} unfinished file(s) or folder(s); the model cache keeps only complete entries\n`);
     process.exit(130);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     // Loaded after argument parsing, so --help and config errors answer at once without loading tfjs.
     const { runExperiment } = await import('./runExperiment.js');
@@ -45,13 +77,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    removePendingSync();
-    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+const argv = process.argv.slice(2);
+const parsed = parseOrExit(argv);
+if (typeof parsed === 'number') {
+  process.exitCode = parsed;
+} else if (process.env[WORKER_ENV] !== '1') {
+  supervise(argv);
+} else {
+  work(parsed).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      removePendingSync();
+      process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

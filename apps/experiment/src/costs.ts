@@ -1,3 +1,4 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countMacs, countParams, measureLatency, pruneChannels } from '@prune/core';
 import type { CostRecord } from '@prune/report';
@@ -5,17 +6,32 @@ import type { CostRecord } from '@prune/report';
 /** Pairs per timed forward pass. */
 export const LATENCY_BATCH = 64;
 
+/** The K values whose latency is timed: every 4th and the last (timing all would cost ~1 s per K for little). */
+export function latencyKs(channels: number): Set<number> {
+  const ks = new Set<number>([channels - 1]);
+  for (let k = 0; k < channels; k += 4) ks.add(k);
+  return ks;
+}
+
 /**
- * Parameters, MACs and latency of the physically pruned model for every K = 0 … C-1 (channels removed in `order`):
- * what pruning buys. Latency is the median of a few timed forward passes of one batch after a warm-up.
+ * Parameters and MACs (one pair) of the physically pruned model for every K = 0 … C-1 (channels removed in
+ * `order`), and its latency (median forward pass of `inputs`, one batch) at the K of {@link latencyKs}.
  */
-export async function measureCosts(model: LayersModel, layer: string, order: readonly number[], options: { onK?: (done: number) => void } = {}): Promise<CostRecord[]> {
+export async function measureCosts(
+  model: LayersModel,
+  layer: string,
+  order: readonly number[],
+  inputs: Tensor[],
+  options: { runs?: number; onK?: (done: number) => void } = {},
+): Promise<CostRecord[]> {
   const records: CostRecord[] = [];
+  const timed = latencyKs(order.length);
   for (let k = 0; k < order.length; k++) {
     const pruned = k === 0 ? model : await pruneChannels(model, layer, order.slice(0, k));
     try {
-      const latency = await measureLatency(pruned, { batchSize: LATENCY_BATCH, runs: 5, warmup: 1 });
-      records.push({ k, params: countParams(pruned), macs: countMacs(pruned), latencyMs: latency.medianMs });
+      const latency = timed.has(k) ? await measureLatency(pruned, inputs, { runs: options.runs ?? 5, warmup: 1 }) : null;
+      const latencyMs = latency ? Math.round(latency.medianMs * 1000) / 1000 : null;
+      records.push({ k, params: countParams(pruned).total, macs: countMacs(pruned).macs, latencyMs });
     } finally {
       if (pruned !== model) pruned.dispose();
     }

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
+import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
@@ -22,8 +22,9 @@ import {
 } from '@prune/report';
 import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, saveSiameseModel, trainSiamese } from '@prune/siamese';
 import { accuracyCsv } from './accuracyCsv.js';
-import { trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
-import { measureCosts } from './costs.js';
+import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { LATENCY_BATCH, measureCosts } from './costs.js';
+import { sliceInputs } from './sliceInputs.js';
 import { criterionByName } from './criteria.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from './data.js';
 import { labTable } from './labTable.js';
@@ -92,6 +93,8 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   } catch (error) {
     throw new Error(`--out-dir ${runsDir}: cannot create the output folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  const stale = [...(await removeStaleTemporaries(runsDir)), ...(await removeStaleTemporaries(cacheDir))];
+  if (stale.length > 0) progress.log(`removed ${stale.length} unfinished file(s) left by an interrupted run: ${stale.join(', ')}`);
   const runId = config.runId ?? timestampId(createdAt);
   const finalDir = join(runsDir, runId);
   const runDir = join(runsDir, `.${runId}.partial-${process.pid}`);
@@ -198,7 +201,12 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
         if (s === 0) {
           const firstCriterion = criteria[0] as CriterionResult;
           const costTask = progress.task('costs', channels, 'K');
-          costs = await time('costs', () => measureCosts(model, layerPath, firstCriterion.order, { onK: (done) => costTask.update(done) }));
+          const batch = sliceInputs(test.inputs, 0, Math.min(LATENCY_BATCH, test.count)); // [64, 28, 28, 1] × 2
+          try {
+            costs = await time('costs', () => measureCosts(model, layerPath, firstCriterion.order, batch, { onK: (done) => costTask.update(done) }));
+          } finally {
+            dispose(batch);
+          }
           costTask.stop(`parameters ${costs[0]?.params} → ${costs[costs.length - 1]?.params} at K=${channels - 1}`);
           const viewerCriteria: ViewerDataIndex['criteria'] = criteria.map((c) => ({ criterion: c.criterion, order: c.order, accuracy: c.accuracy }));
           viewerIndex = await time('viewer', () => writeViewerData(runDir, model, layerPath, data.test, viewerCriteria, { modelPath: 'model/model.json', batchSize: EVAL_BATCH }));
@@ -372,7 +380,7 @@ async function trainOrReuse(
 async function exportModel(runDir: string, model: LayersModel, criterion: string, k: number, seed: number, accuracy: number, fineTuned: boolean, time: Timer): Promise<ExportRecord> {
   const path = `pruned/${criterion}-k${k}${fineTuned ? '-finetuned' : ''}`;
   await time('export', () => saveSiameseModel(model, join(runDir, path)));
-  return { k, criterion, seed, path, params: countParams(model), macs: countMacs(model), accuracy, fineTuned };
+  return { k, criterion, seed, path, params: countParams(model).total, macs: countMacs(model).macs, accuracy, fineTuned };
 }
 
 async function fineTune(
