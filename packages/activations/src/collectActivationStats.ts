@@ -114,7 +114,7 @@ export async function collectActivationStats(
       if (inputs.length !== model.inputs.length || !inputs.every(isTensor)) {
         throw new Error(
           `collectActivationStats: batch ${index} must be ${model.inputs.length === 1 ? 'a Tensor' : `an array of ${model.inputs.length} Tensors`} ` +
-            `(model '${model.name}' inputs: ${model.inputs.map((t) => t.name).join(', ')}), got ${describeItem(item)}`,
+            `(model '${model.name}' inputs: ${model.inputNames.join(', ')}), got ${describeItem(item)}`,
         );
       }
       const size = inputs[0]!.shape[0] ?? 0;
