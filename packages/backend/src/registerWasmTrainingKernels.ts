@@ -3,7 +3,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { makeBatchMatMulConfig } from './kernels/batchMatMul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
-import { maxPoolGradConfig } from './kernels/maxPoolGrad';
+import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
 export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'] as const;
@@ -31,7 +31,7 @@ function build(): void {
   ours = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', conv2DBackpropFilterConfig],
     ['Conv2DBackpropInput', withStockSetup(conv2DBackpropInputConfig, stock.get('Conv2DBackpropInput'))],
-    ['MaxPoolGrad', withStockSetup(maxPoolGradConfig, stock.get('MaxPoolGrad'))],
+    ['MaxPoolGrad', makeMaxPoolGradConfig(stock.get('MaxPoolGrad'))],
     ['BatchMatMul', makeBatchMatMulConfig(batchMatMulStock)],
   ]);
 }
@@ -42,21 +42,32 @@ function install(name: string, config: KernelConfig | undefined): void {
   if (config) registerKernel(config);
 }
 
-/**
- * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
- * replaces Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul with kernels built from
- * XNNPACK-backed ops. Idempotent; call it before or after `setBackend('wasm')`.
- */
-export function registerWasmTrainingKernels(): void {
-  if (stock === null || ours === null) build();
-  for (const [name, config] of ours!) install(name, config);
+function checkNames(kernels: readonly string[], caller: string): void {
+  for (const name of kernels) {
+    if (!(WASM_TRAINING_KERNELS as readonly string[]).includes(name)) {
+      throw new Error(`${caller}: unknown kernel '${name}'; choose from ${WASM_TRAINING_KERNELS.join(', ')}`);
+    }
+  }
 }
 
 /**
- * Puts wasm's stock kernels back (and removes Conv2DBackpropFilter), undoing
- * {@link registerWasmTrainingKernels}; used to compare the two.
+ * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
+ * replaces Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul with kernels built from
+ * XNNPACK-backed ops. Idempotent; call it before or after `setBackend('wasm')`. `kernels` limits
+ * it to some of them (default: all).
  */
-export function restoreStockWasmKernels(): void {
+export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {
+  checkNames(kernels, 'registerWasmTrainingKernels');
+  if (stock === null || ours === null) build();
+  for (const name of kernels) install(name, ours!.get(name));
+}
+
+/**
+ * Puts wasm's stock kernels back (removing Conv2DBackpropFilter, which wasm lacks), undoing
+ * {@link registerWasmTrainingKernels} for `kernels` (default: all); used to compare the two.
+ */
+export function restoreStockWasmKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {
+  checkNames(kernels, 'restoreStockWasmKernels');
   if (stock === null) return;
-  for (const [name, config] of stock) install(name, config);
+  for (const name of kernels) install(name, stock.get(name));
 }

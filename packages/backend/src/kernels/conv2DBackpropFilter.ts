@@ -11,7 +11,7 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { padOrCrop } from './padOrCrop';
+import { cropForPadding } from './padOrCrop';
 import { tensorOf } from './tensorOf';
 
 /**
@@ -37,9 +37,9 @@ export function conv2DBackpropFilterNHWC(
     const bottom = kh - h - top + (ho - 1) * sh;
     const right = kw - w - left + (wo - 1) * sw;
     const xT = transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]
-    const xP = padOrCrop(xT, top, bottom, left, right); // [ci, kh + (ho−1)·sh, kw + (wo−1)·sw, n]
+    const padded = cropForPadding(xT, top, bottom, left, right); // padded: [ci, kh + (ho−1)·sh, kw + (wo−1)·sw, n]
     const dyT = transpose(dy, [1, 2, 0, 3]); // [ho, wo, n, co]
-    const dW = conv2d(xP, dyT, 1, 'valid', 'NHWC', [sh, sw]); // [ci, kh, kw, co]
+    const dW = conv2d(padded.x, dyT, 1, padded.pad, 'NHWC', [sh, sw]); // [ci, kh, kw, co]
     return transpose(dW, [1, 2, 0, 3]); // [kh, kw, ci, co]
   });
 }

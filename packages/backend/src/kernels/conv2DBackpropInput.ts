@@ -14,7 +14,7 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { padOrCrop } from './padOrCrop';
+import { cropForPadding } from './padOrCrop';
 import { tensorOf } from './tensorOf';
 
 /**
@@ -55,9 +55,9 @@ export function conv2DBackpropInputNHWC(
     const left = kw - 1 - info.padInfo.left;
     const bottom = h + kh - 1 - top - spread.shape[1];
     const right = w + kw - 1 - left - spread.shape[2];
-    const dyP = padOrCrop(spread, top, bottom, left, right); // [n, h + kh − 1, w + kw − 1, co]
+    const padded = cropForPadding(spread, top, bottom, left, right); // padded: [n, h + kh − 1, w + kw − 1, co]
     const rotated = transpose(reverse(filter, [0, 1]), [0, 1, 3, 2]); // [kh, kw, co, ci]
-    return conv2d(dyP, rotated, 1, 'valid'); // [n, h, w, ci]
+    return conv2d(padded.x, rotated, 1, padded.pad); // [n, h, w, ci]
   });
 }
 
