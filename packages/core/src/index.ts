@@ -25,3 +25,7 @@ export { naiveSweep } from './naiveSweep';
 export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './sweepTypes';
 export { sweepChannels } from './sweepChannels';
 export type { FastSweepOptions } from './sweepChannels';
+export { taylorImportance, defaultLoss } from './criteria/taylorImportance';
+export type { TaylorOptions, LossFunction } from './criteria/taylorImportance';
+export { ablationImportance } from './criteria/ablationImportance';
+export type { AblationOptions } from './criteria/ablationImportance';
