@@ -1,5 +1,5 @@
 import { parseResults, parseWithSchema, type Results } from '@prune/report';
-import { viewerDataIndexSchema, type ArrayFile, type ViewerDataIndex } from './viewerDataIndex';
+import { viewerDataIndexSchema, type ViewerDataIndex } from './viewerDataIndex';
 
 async function fetchOk(url: URL, what: string): Promise<Response> {
   let response: Response;
@@ -19,64 +19,67 @@ export async function loadResults(base: URL): Promise<Results> {
   return parseResults(text, 'results.json');
 }
 
-/** The evaluation pairs and model location the what-if panel needs. */
+/** The evaluation pairs, the model location and the cached features the what-if panel needs. */
 export interface ViewerData {
   index: ViewerDataIndex;
   modelUrl: string;
   /** Normalised images [count, 28, 28, 1]. */
   images: Float32Array;
-  imageShape: number[];
-  left: Int32Array;
-  right: Int32Array;
+  imageShape: [number, number, number, number];
+  /** Image index of each pair's left and right image, in the order of `index.pairs.rows`. */
+  pairRows: [Int32Array, Int32Array];
   labels: Uint8Array;
+  /** Features of every image at `index.features.cut`, or null when the run ships none. */
+  features: Float32Array | null;
 }
 
-const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array } as const;
-
-async function loadArray(indexUrl: URL, name: string, spec: ArrayFile): Promise<Float32Array | Int32Array | Uint8Array> {
-  const url = new URL(spec.file, indexUrl);
-  const buffer = await (await fetchOk(url, `viewer data '${name}'`)).arrayBuffer();
-  const Type = ARRAY_TYPES[spec.dtype];
-  const expected = spec.shape.reduce((a, b) => a * b, 1);
-  if (buffer.byteLength !== expected * Type.BYTES_PER_ELEMENT) {
-    throw new Error(`viewer data '${name}' (${spec.file}): ${buffer.byteLength} bytes, expected ${expected} ${spec.dtype} values of shape [${spec.shape.join(', ')}]`);
+/** Fetches one binary file of the viewer data and checks its size. */
+async function loadBytes(indexUrl: URL, indexName: string, field: string, name: string, shape: readonly number[], bytesPerValue: number): Promise<ArrayBuffer> {
+  const url = new URL(name, indexUrl);
+  const buffer = await (await fetchOk(url, `${indexName} field '${field}'`)).arrayBuffer();
+  const expected = shape.reduce((a, b) => a * b, 1) * bytesPerValue;
+  if (buffer.byteLength !== expected) {
+    throw new Error(`${indexName} field '${field}': ${name} has ${buffer.byteLength} bytes, shape [${shape.join(', ')}] needs ${expected}`);
   }
-  return new Type(buffer);
+  return buffer;
 }
 
-/** Reads the what-if data named by results.json's `viewer.index`, checking every array's size and indices. */
-export async function loadViewerData(results: Results, base: URL): Promise<ViewerData> {
-  if (!results.viewer) throw new Error('results.json has no viewer data (field \'viewer\' is null): what-if pruning is not available for this run');
-  const indexUrl = new URL(results.viewer.index, base);
-  const raw: unknown = await (await fetchOk(indexUrl, results.viewer.index)).json();
-  const index = parseWithSchema(viewerDataIndexSchema, raw, results.viewer.index);
-  const { arrays } = index;
-  const expectDtype = (name: keyof typeof arrays, dtype: ArrayFile['dtype']): void => {
-    if (arrays[name].dtype !== dtype) throw new Error(`${results.viewer?.index}: field 'arrays.${name}.dtype' is ${arrays[name].dtype}, expected ${dtype}`);
-  };
-  expectDtype('images', 'float32');
-  expectDtype('left', 'int32');
-  expectDtype('right', 'int32');
-  expectDtype('labels', 'uint8');
-  const [images, left, right, labels] = await Promise.all([
-    loadArray(indexUrl, 'images', arrays.images),
-    loadArray(indexUrl, 'left', arrays.left),
-    loadArray(indexUrl, 'right', arrays.right),
-    loadArray(indexUrl, 'labels', arrays.labels),
+/**
+ * Reads the what-if data named by results.json's `viewer.index` (the format apps/experiment writes), checking
+ * each file's size and every pair index; `withFeatures: false` skips the cached features.
+ */
+export async function loadViewerData(results: Results, base: URL, options: { withFeatures?: boolean } = {}): Promise<ViewerData> {
+  if (!results.viewer) throw new Error("results.json has no viewer data (field 'viewer' is null): what-if pruning is not available for this run");
+  const name = results.viewer.index;
+  const indexUrl = new URL(name, base);
+  const raw: unknown = await (await fetchOk(indexUrl, name)).json();
+  const index = parseWithSchema(viewerDataIndexSchema, raw, name);
+  const [count] = index.images.shape;
+  const pairs = index.pairs.shape[1];
+  if (index.labels.shape[0] !== pairs) throw new Error(`${name}: field 'labels.shape' is [${index.labels.shape[0]}], but there are ${pairs} pairs`);
+  const features = options.withFeatures === false ? null : index.features;
+  if (features && features.shape[0] !== count) throw new Error(`${name}: field 'features.shape' starts with ${features.shape[0]}, but there are ${count} images`);
+  const [imageBytes, pairBytes, labelBytes, featureBytes] = await Promise.all([
+    loadBytes(indexUrl, name, 'images', index.images.file, index.images.shape, 1),
+    loadBytes(indexUrl, name, 'pairs', index.pairs.file, index.pairs.shape, 4),
+    loadBytes(indexUrl, name, 'labels', index.labels.file, index.labels.shape, 1),
+    features ? loadBytes(indexUrl, name, 'features', features.file, features.shape, 4) : Promise.resolve(null),
   ]);
-  const count = arrays.images.shape[0] ?? 0;
-  const pairs = labels.length;
-  if (left.length !== pairs || right.length !== pairs) throw new Error(`${results.viewer.index}: left, right and labels differ in length (${left.length}, ${right.length}, ${pairs})`);
-  for (const side of [left, right]) {
-    for (const i of side) if (i < 0 || i >= count) throw new Error(`${results.viewer.index}: pair index ${i} outside the ${count} images`);
-  }
+  const pixels = new Uint8Array(imageBytes);
+  const { scale, mean, std } = index.images.normalise;
+  // The same float64 expression, rounded once to float32, as the Node loader's lookup table.
+  const table = Float32Array.from({ length: 256 }, (_, v) => (v / scale - mean) / std);
+  const images = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) images[i] = table[pixels[i] as number] as number;
+  const pairIndices = new Int32Array(pairBytes);
+  for (const i of pairIndices) if (i < 0 || i >= count) throw new Error(`${name}: pair index ${i} outside the ${count} images`);
   return {
     index,
-    modelUrl: new URL(index.model, indexUrl).href,
-    images: images as Float32Array,
-    imageShape: arrays.images.shape.slice(1),
-    left: left as Int32Array,
-    right: right as Int32Array,
-    labels: labels as Uint8Array,
+    modelUrl: new URL(index.model, base).href,
+    images,
+    imageShape: index.images.shape,
+    pairRows: [pairIndices.subarray(0, pairs), pairIndices.subarray(pairs)],
+    labels: new Uint8Array(labelBytes),
+    features: featureBytes ? new Float32Array(featureBytes) : null,
   };
 }

@@ -5,7 +5,7 @@ import { h } from './dom';
 import { featureMapGrid } from './featureMapGrid';
 import { formatAccuracy, formatCount } from './format';
 import { loadResults, loadViewerData } from './loadRun';
-import { evaluateMask } from './maskedTail';
+import { evaluateMask } from './maskedModel';
 import { rankingTable } from './rankingTable';
 import { runDetails } from './runDetails';
 import { renderChart } from './vegaChart';
@@ -91,6 +91,7 @@ async function start(): Promise<void> {
   // What-if pruning: criterion/K controls, the map grid and the table all edit one mask.
   let engine: WhatIfEngine | undefined;
   let backendName = '';
+  let prepared = '';
   let pending = false;
   let running = false;
   const onToggle = (c: number): void => {
@@ -140,9 +141,9 @@ async function start(): Promise<void> {
       while (pending) {
         pending = false;
         const snapshot = mask.slice();
-        const evaluation = await evaluateMask(engine.tail, snapshot, engine.labels);
+        const evaluation = await evaluateMask(engine.masked, snapshot, engine.labels);
         if (!pending) {
-          panel.show({ evaluation, mask: snapshot, backend: backendName });
+          panel.show({ evaluation, mask: snapshot, backend: backendName, prepared });
           const off = snapshot.reduce((n, v) => n + (v ? 0 : 1), 0);
           const custom = matchesSweep(snapshot, run.criteria[panel.criterionIndex()]?.order ?? []) === undefined;
           await chart.mark(off === 0 ? null : { k: off, accuracy: evaluation.accuracy, custom });
@@ -209,12 +210,14 @@ async function start(): Promise<void> {
   // What-if: load the model and cache the activations upstream of the cut, then evaluate the current mask.
   try {
     panel.progress(0, 1, 'loading the model and the test pairs…');
-    const data = await loadViewerData(results, base);
+    const data = await loadViewerData(results, base, { withFeatures: params.get('features') !== '0' });
     const preferred = params.get('backend') === 'cpu' ? 'cpu' : 'wasm';
     const { backend } = await initBackend(preferred);
     backendName = backend;
-    engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `caching ${data.index.layer} activations: ${done} / ${total} pairs (${backend})`));
+    engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `computing ${data.index.layer} activations: ${done} / ${total} images (${backend})`));
     document.body.dataset.whatif = 'ready';
+    document.body.dataset.whatifSource = engine.source;
+    prepared = `model ready in ${(engine.prepareMs / 1000).toFixed(1)} s ${engine.source === 'features' ? "from the run's cached features" : 'from the test images'}, ${engine.masked.path === 'linear-consumer' ? 'per-channel contributions to the first dense layer precomputed' : 'the layers after the cut run per change'}`;
     pending = true;
     panel.busy(mask);
     await evaluateLoop();

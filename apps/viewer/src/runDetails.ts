@@ -76,7 +76,7 @@ export function runDetails(results: Results, base: URL): HTMLElement {
           h(
             'li',
             {},
-            h('a', { href: new URL(e.path, base).href }, e.path),
+            h('a', { href: new URL(/\.json$/.test(e.path) ? e.path : `${e.path.replace(/\/$/, '')}/model.json`, base).href }, e.path),
             ` K = ${e.k} by ${e.criterion} (seed ${e.seed}): ${formatCount(e.params)} parameters, accuracy ${formatAccuracy(e.accuracy)}${e.fineTuned ? ' after fine-tuning' : ''}`,
           ),
         ),

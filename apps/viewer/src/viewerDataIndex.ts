@@ -1,39 +1,50 @@
 import { z } from 'zod';
 
-/** A typed array stored as a raw little-endian binary file next to the index. */
-export const arrayFileSchema = z.object({
-  /** Path relative to the index file. */
-  file: z.string().min(1),
-  dtype: z.enum(['float32', 'int32', 'uint8']),
-  shape: z.array(z.int().nonnegative()).min(1),
-});
+const file = z.string().min(1);
 
 /**
- * The index of the what-if data in a run folder (viewer-data/index.json): the trained model of one seed, the layer
- * the run pruned, and the evaluation pairs (normalised images, pair indices into them, 0/1 labels). Paths are
- * relative to the index file.
+ * The index of the what-if data a run ships (viewer-data/index.json, written by apps/experiment): the trained
+ * model, the test images (raw bytes and their normalisation), the pairs as two rows of image indices, the labels,
+ * and optionally the features of every test image at the cut after the pruned layer. Data files are relative to
+ * the index; the model path is relative to the run folder.
  */
 export const viewerDataIndexSchema = z.object({
+  format: z.literal('prune-viewer-data'),
   version: z.literal(1),
-  seed: z.int().nonnegative(),
+  /** The pruned layer's path, e.g. 'encoder/conv2'. */
   layer: z.string().min(1),
-  /** The trained tfjs-layers model (model.json with its weight files). */
-  model: z.string().min(1),
-  /** What the pairs are (e.g. "2000 test pairs"), shown next to the accuracy. */
-  description: z.string().optional(),
-  arrays: z.object({
-    /** Normalised images [count, 28, 28, 1], float32. */
-    images: arrayFileSchema,
-    /** Index of each pair's left image [pairs], int32. */
-    left: arrayFileSchema,
-    /** Index of each pair's right image [pairs], int32. */
-    right: arrayFileSchema,
-    /** 1 = same digit [pairs], uint8. */
-    labels: arrayFileSchema,
+  channels: z.int().positive(),
+  /** The trained model (tfjs layers model.json), relative to the run folder. */
+  model: file,
+  images: z.object({
+    file,
+    dtype: z.literal('uint8'),
+    shape: z.tuple([z.int().positive(), z.int().positive(), z.int().positive(), z.int().positive()]),
+    /** pixel → (pixel / scale − mean) / std */
+    normalise: z.object({ scale: z.number().positive(), mean: z.number(), std: z.number().positive() }),
   }),
+  pairs: z.object({
+    file,
+    dtype: z.literal('int32'),
+    shape: z.tuple([z.literal(2), z.int().positive()]),
+    rows: z.tuple([z.string(), z.string()]),
+  }),
+  labels: z.object({ file, dtype: z.literal('uint8'), shape: z.tuple([z.int().positive()]) }),
+  features: z
+    .object({
+      file,
+      dtype: z.literal('float32'),
+      /** [images, ...cut shape], NHWC */
+      shape: z.array(z.int().positive()).min(2),
+      layout: z.literal('NHWC'),
+      /** The layer whose output the features are, e.g. 'encoder/pool2'. */
+      cut: z.string().min(1),
+      /** Layers between the pruned layer and the cut. */
+      passThrough: z.array(z.string()),
+      channelAxis: z.int().positive(),
+    })
+    .nullable(),
 });
 
 /** The parsed viewer-data index. */
 export type ViewerDataIndex = z.output<typeof viewerDataIndexSchema>;
-/** One binary array of the viewer data. */
-export type ArrayFile = z.output<typeof arrayFileSchema>;

@@ -1,13 +1,15 @@
 import type { CriterionResult, SeedRun } from '@prune/report';
 import { h } from './dom';
 import { formatAccuracy, formatDelta } from './format';
-import type { MaskEvaluation } from './maskedTail';
+import type { MaskEvaluation } from './maskedModel';
 
 /** What the panel shows after an evaluation. */
 export interface WhatIfOutcome {
   evaluation: MaskEvaluation;
   mask: Uint8Array;
   backend: string;
+  /** How the model was prepared, e.g. "model ready in 1.2 s from the run's cached features". */
+  prepared: string;
 }
 
 /** The what-if controls (criterion, K, all on) and the live accuracy read-out. */
@@ -113,7 +115,7 @@ export function whatIfPanel(
       result.setAttribute('aria-busy', 'true');
       result.dataset.off = offList(mask);
     },
-    show({ evaluation, mask, backend }) {
+    show({ evaluation, mask, backend, prepared }) {
       progressRow.hidden = true;
       const off = offList(mask);
       const offCount = off === '' ? 0 : off.split(',').length;
@@ -135,7 +137,7 @@ export function whatIfPanel(
       } else {
         sweep.textContent = `A custom mask: not one of the ${criterion.criterion} sweep's models.`;
       }
-      timing.textContent = `Recomputed in ${evaluation.ms.toFixed(0)} ms on ${backend}.`;
+      timing.textContent = `Recomputed in ${evaluation.ms.toFixed(0)} ms on ${backend}; ${prepared}.`;
       result.dataset.state = 'ready';
       result.dataset.accuracy = String(evaluation.accuracy);
       result.dataset.correct = String(evaluation.correct);
