@@ -6,7 +6,7 @@ export interface Metric {
   /** A short name for reports, e.g. `accuracy`. */
   name: string;
   /** The metric's value; higher is better (the ablation criterion measures drops of it). */
-  compute(predictions: Float32Array, labels: Float32Array | null, outputSize: number): number;
+  compute(predictions: Float32Array, labels: ArrayLike<number> | null, outputSize: number): number;
 }
 
 /** Accuracy of a single probability output thresholded at `threshold` (default 0.5: "same" when p ≥ 0.5) against 0/1 labels. */
@@ -47,7 +47,7 @@ export function categoricalAccuracy(): Metric {
   };
 }
 
-function argMax(values: Float32Array, offset: number, size: number): number {
+function argMax(values: ArrayLike<number>, offset: number, size: number): number {
   let best = 0;
   for (let j = 1; j < size; j++) if (values[offset + j]! > values[offset + best]!) best = j;
   return best;

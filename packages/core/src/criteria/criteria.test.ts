@@ -107,3 +107,46 @@ describe('scoreChannels errors', () => {
     model.dispose();
   });
 });
+
+describe('activation criteria computed from data', () => {
+  it('mean, mean |x| and APoZ of a 1×1 conv by hand (output_c = w_c·x + b_c)', async () => {
+    const m = tfl.sequential();
+    m.add(tfl.layers.conv2d({ name: 'conv', inputShape: [2, 2, 1], filters: 3, kernelSize: 1 }));
+    m.layers[0]!.setWeights([tf.tensor4d([1, -1, 0], [1, 1, 1, 3]), tf.tensor1d([0, 0.5, -2])]);
+    // Two images: pixels [1, 2, -3, 4] and [0, 0, 1, 1]: mean pixel 0.75, mean |pixel| 1.5.
+    const x = tf.tensor4d([1, 2, -3, 4, 0, 0, 1, 1], [2, 2, 2, 1]);
+    const data = { inputs: x };
+    const mean = await scoreChannels(meanActivationImportance(), { model: m, layer: 'conv', data, batchSize: 1 });
+    [0.75, -0.25, -2].forEach((v, c) => expect(mean[c]).toBeCloseTo(v, 6));
+    const meanAbs = await scoreChannels(meanAbsActivationImportance(), { model: m, layer: 'conv', data });
+    // channel 1: |0.5 - p| over p = 1,2,-3,4,0,0,1,1 → 0.5,1.5,3.5,3.5,0.5,0.5,0.5,0.5 → 11/8
+    [1.5, 11 / 8, 2].forEach((v, c) => expect(meanAbs[c]).toBeCloseTo(v, 6));
+    const apoz = await scoreChannels(apozImportance(), { model: m, layer: 'conv', data });
+    // share of outputs > 0: channel 0: 1,2,4,1,1 → 5/8; channel 1: 0.5-p > 0 for p = -3,0,0 → 3/8; channel 2: none.
+    [5 / 8, 3 / 8, 0].forEach((v, c) => expect(apoz[c]).toBeCloseTo(v, 6));
+    x.dispose();
+    m.dispose();
+  });
+});
+
+describe('a criterion of your own', () => {
+  it('plugs in through the interface and gets the resolved layer', async () => {
+    const model = handConv();
+    // Importance = |bias|: anything that returns one finite number per channel works.
+    const absBias: ImportanceCriterion = {
+      name: 'abs-bias',
+      requires: [],
+      score: (ctx) => Array.from(ctx.layer.getWeights()[1]!.dataSync(), Math.abs),
+    };
+    expect(Array.from(await scoreChannels(absBias, { model, layer: 'conv' }))).toEqual([100, 100, 7]);
+    model.dispose();
+  });
+});
+
+describe('criterionByName', () => {
+  it('builds every listed criterion and rejects unknown names', async () => {
+    const { CRITERION_NAMES, criterionByName } = await import('./criterionByName');
+    for (const name of CRITERION_NAMES) expect(criterionByName(name).name.startsWith(name)).toBe(true);
+    expect(() => criterionByName('entropy')).toThrow(/unknown importance criterion 'entropy'; choose one of mean-activation, /);
+  });
+});

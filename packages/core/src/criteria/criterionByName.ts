@@ -1,0 +1,36 @@
+import type { ImportanceCriterion } from '../importance';
+import { ablationImportance } from './ablationImportance';
+import { apozImportance, meanAbsActivationImportance, meanActivationImportance } from './activationCriteria';
+import { l1NormImportance, l2NormImportance } from './filterNormCriteria';
+import { randomImportance } from './randomImportance';
+import { taylorImportance } from './taylorImportance';
+
+/** The names of the built-in criteria, as apps accept them (the lab's `mean-activation` first). */
+export const CRITERION_NAMES = ['mean-activation', 'mean-abs-activation', 'apoz', 'l1-norm', 'l2-norm', 'taylor', 'random', 'ablation'] as const;
+
+/** One of {@link CRITERION_NAMES}. */
+export type CriterionName = (typeof CRITERION_NAMES)[number];
+
+/** A built-in criterion by name (for command lines and configs); `seed` is used by `random` (default 0). */
+export function criterionByName(name: string, options: { seed?: number } = {}): ImportanceCriterion {
+  switch (name as CriterionName) {
+    case 'mean-activation':
+      return meanActivationImportance();
+    case 'mean-abs-activation':
+      return meanAbsActivationImportance();
+    case 'apoz':
+      return apozImportance();
+    case 'l1-norm':
+      return l1NormImportance();
+    case 'l2-norm':
+      return l2NormImportance();
+    case 'taylor':
+      return taylorImportance();
+    case 'random':
+      return randomImportance({ seed: options.seed ?? 0 });
+    case 'ablation':
+      return ablationImportance();
+    default:
+      throw new Error(`unknown importance criterion '${name}'; choose one of ${CRITERION_NAMES.join(', ')}`);
+  }
+}
