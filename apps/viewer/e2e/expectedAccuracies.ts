@@ -1,0 +1,48 @@
+/**
+ * The oracle of the browser tests: test pair accuracy of given channel masks, computed in Node by @prune/core's
+ * applyChannelMask (a copy of the model with the channels' weights and biases zeroed) and @prune/siamese's
+ * evaluateSiamese over the whole model, on the run's own test pairs, independently of the page's code.
+ * Usage: tsx --conditions=@prune/source e2e/expectedAccuracies.ts <runDir> <masks.json> <out.json>
+ * masks.json: { "name": [channels off], ... }; out.json: { "name": accuracy, ... }
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { selectBackend } from '@prune/backend';
+import { applyChannelMask, maskChannels } from '@prune/core';
+import { normalizePixels, type PairSet } from '@prune/mnist-pairs';
+import { evaluateSiamese, loadSiameseModel } from '@prune/siamese';
+
+const [runDir, masksFile, outFile] = process.argv.slice(2);
+if (!runDir || !masksFile || !outFile) throw new Error('usage: expectedAccuracies.ts <runDir> <masks.json> <out.json>');
+await selectBackend('wasm');
+const index = JSON.parse(await readFile(join(runDir, 'viewer-data', 'index.json'), 'utf8')) as {
+  layer: string;
+  channels: number;
+  model: string;
+  images: { file: string; shape: number[] };
+  pairs: { file: string; shape: [2, number] };
+  labels: { file: string };
+};
+const data = async (file: string): Promise<Buffer> => readFile(join(runDir, 'viewer-data', file));
+const pixels = new Uint8Array(await data(index.images.file));
+const pairBytes = await data(index.pairs.file);
+const pairIndices = new Int32Array(pairBytes.buffer, pairBytes.byteOffset, pairBytes.byteLength / 4);
+const count = index.pairs.shape[1];
+const [images] = index.images.shape as [number];
+const pairs: PairSet = {
+  split: { images: normalizePixels(pixels), labels: new Uint8Array(images), count: images },
+  left: pairIndices.slice(0, count),
+  right: pairIndices.slice(count),
+  labels: new Uint8Array(await data(index.labels.file)),
+  count,
+};
+const model = await loadSiameseModel(join(runDir, index.model.replace(/\/model\.json$/, '')));
+const masks = JSON.parse(await readFile(masksFile, 'utf8')) as Record<string, number[]>;
+const out: Record<string, number> = {};
+for (const [name, off] of Object.entries(masks)) {
+  const masked = await applyChannelMask(model, maskChannels(index.layer, index.channels, off));
+  out[name] = (await evaluateSiamese(masked, pairs)).accuracy;
+  masked.dispose();
+}
+await writeFile(outFile, JSON.stringify(out, null, 2));
+console.log(`expected accuracies for ${Object.keys(out).length} masks written to ${outFile}`);
