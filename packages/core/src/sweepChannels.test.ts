@@ -109,6 +109,36 @@ describe('sweepChannels', () => {
     model.dispose();
   });
 
+  it('works with a nested Sequential applied twice and with the layer feeding a model output directly', async () => {
+    const g = (seed: number) => tfl.initializers.glorotUniform({ seed });
+    const tower = tfl.sequential({ name: 'tower' });
+    tower.add(tfl.layers.conv2d({ name: 'tc', inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: g(1), biasInitializer: tfl.initializers.constant({ value: 0.05 }) }));
+    tower.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
+    tower.add(tfl.layers.dense({ name: 'td', units: 3, kernelInitializer: g(2) }));
+    const a = tfl.input({ shape: [6, 6, 1] });
+    const b = tfl.input({ shape: [6, 6, 1] });
+    const za = tower.apply(a) as tfl.SymbolicTensor;
+    const zb = tower.apply(b) as tfl.SymbolicTensor;
+    const joined = tfl.layers.concatenate().apply([za, zb]) as tfl.SymbolicTensor;
+    const p = tfl.layers.dense({ name: 'p', units: 1, activation: 'sigmoid', kernelInitializer: g(3) }).apply(joined) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: [a, b], outputs: [p, za] });
+    const xa = randomInputs(15, [6, 6, 1], 91);
+    const xb = randomInputs(15, [6, 6, 1], 92);
+    const data = { inputs: [xa, xb], labels: randomLabels(15, 93) };
+    const fast = await sweepChannels(model, 'tower/tc', [2, 0, 3, 1], data, { keepPredictions: true });
+    expect(fast.path).toBe('linear-consumer');
+    expect(fast.note).toContain('tower/td');
+    expectSamePredictions(fast, await naiveSweep(model, 'tc', [2, 0, 3, 1], data, { keepPredictions: true }), 1e-5);
+    // Output 1 is za itself, the Dense 'td' output: pruning 'td' reaches a model output, so the upstream path runs.
+    const metric = { name: 'mean', compute: (v: Float32Array) => v.reduce((x, y) => x + y, 0) / v.length };
+    const onOutput = await sweepChannels(model, 'td', [1, 0, 2], data, { output: 1, metric, keepPredictions: true });
+    expect(onOutput.path).toBe('upstream');
+    expect(onOutput.note).toMatch(/model output/);
+    expectSamePredictions(onOutput, await naiveSweep(model, 'td', [1, 0, 2], data, { output: 1, metric, keepPredictions: true }), 1e-5);
+    tf.dispose([xa, xb]);
+    model.dispose();
+  });
+
   it('evaluates only the requested Ks, reports progress per K, and rejects bad input', async () => {
     const model = smallSiamese();
     const left = randomInputs(10, [12, 12, 1], 71);
