@@ -46,7 +46,7 @@ export async function sweepChannels(
   const batchSize = checkBatchSize(options.batchSize, 500, 'sweepChannels');
   // Largest K first: the first set starts from the bias plus the few kept channels, and each next K adds one
   // channel back, so the whole sweep costs about one consumer pass. kAt[i] is the K of evaluated set i.
-  const kAt = [...ks].reverse().concat(0);
+  const kAt = ks.filter((k) => k > 0).reverse().concat(0);
   const sets = kAt.map((k) => Array.from({ length: k }, (_, i) => order[i]!));
   const steps = sets.length * Math.ceil(count / batchSize);
   let step = 0;

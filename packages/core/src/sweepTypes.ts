@@ -13,7 +13,7 @@ export interface SweepProgress {
 
 /** Options shared by {@link sweepChannels} and {@link naiveSweep}. */
 export interface SweepOptions {
-  /** The Ks to evaluate (each in 1 … P-1); default every K from 1 to P-1. */
+  /** The Ks to evaluate (each in 0 … P-1); default every K from 1 to P-1. */
   ks?: readonly number[];
   /** What to measure; default {@link binaryAccuracy} at 0.5 for a single-value output, arg-max accuracy otherwise. */
   metric?: Metric;
