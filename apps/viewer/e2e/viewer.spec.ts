@@ -151,7 +151,7 @@ test("the ranking table's switches toggle channels as the maps do", async ({ pag
 test('the cpu backend, computing the features from the test images, gives the same accuracies', async ({ page }) => {
   const watch = await openViewer(page, `${fx.url}?backend=cpu&features=0`);
   await expect(page.locator('#whatif-timing')).toContainText('on cpu');
-  await expect(page.locator('#whatif-timing')).toContainText('from the test images');
+  await expect(page.locator('#whatif-timing')).toContainText('features from the test images');
   expectAccuracy(await whatIfResult(page, []), fx.expected.none!);
   await page.locator(`.map[data-channel="${fx.masks.strongest![0]}"]`).click();
   expectAccuracy(await whatIfResult(page, fx.masks.strongest!), fx.expected.strongest!);

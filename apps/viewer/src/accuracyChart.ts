@@ -24,7 +24,7 @@ export function accuracyChart(container: HTMLElement, results: Results): Accurac
   const data = (): object[] => (point ? [{ ...point, series: point.custom ? 'what-if (custom mask)' : 'what-if' }] : []);
   return {
     async render() {
-      const width = Math.max(220, Math.min(760, container.clientWidth - 80));
+      const width = Math.max(200, Math.min(760, container.clientWidth - 110));
       const height = Math.round(Math.max(200, Math.min(340, width * 0.58)));
       const spec = accuracyVsKSpec(results, {
         width,

@@ -156,7 +156,7 @@ async function start(): Promise<void> {
     }
   }
 
-  const costBox = h('div', { class: 'chart chart-scroll', id: 'cost-chart', role: 'figure', 'aria-label': 'Parameters, MACs and latency of the pruned model against K' });
+  const costBox = h('div', { class: 'chart', id: 'cost-chart', role: 'figure', 'aria-label': 'Parameters, MACs and latency of the pruned model against K' });
   let costView: View | undefined;
   const renderCost = async (): Promise<void> => {
     if (results.costs.length === 0) {
@@ -164,10 +164,15 @@ async function start(): Promise<void> {
       return;
     }
     const panels = results.costs.some((c) => c.latencyMs !== null) ? 3 : 2;
-    const panelWidth = Math.max(150, Math.min(260, Math.floor((costBox.clientWidth - 90 * panels) / panels)));
+    const narrow = costBox.clientWidth < 640;
+    // Side by side on a wide screen; on a narrow one the same panels stacked.
+    const panelWidth = narrow ? Math.max(180, costBox.clientWidth - 90) : Math.max(150, Math.min(260, Math.floor((costBox.clientWidth - 90 * panels) / panels)));
+    const spec = costSpec(results.costs, { layer: results.layer.name, panelWidth, height: Math.round(Math.min(panelWidth * 0.8, 220)) });
+    const { hconcat, ...rest } = spec as typeof spec & { hconcat?: unknown[] };
+    const laidOut = (narrow && hconcat ? { ...rest, vconcat: hconcat } : spec) as typeof spec;
     costView?.finalize();
     costBox.replaceChildren();
-    costView = await renderChart(costBox, costSpec(results.costs, { layer: results.layer.name, panelWidth, height: Math.round(panelWidth * 0.8) }));
+    costView = await renderChart(costBox, laidOut);
   };
 
   const seedNote =
@@ -184,9 +189,12 @@ async function start(): Promise<void> {
       'What-if pruning',
       'Switch channels off or on (click a map, or use the arrow keys and Space), or prune the K weakest channels of a criterion. The accuracy is recomputed in this browser from the trained model.',
       ...(seedNote ? [seedNote] : []),
-      panel.element,
-      h('h3', { id: 'maps-title' }, `Mean feature maps of ${run.stats.layer}`),
-      grid.element,
+      h(
+        'div',
+        { class: 'whatif-layout' },
+        h('div', { class: 'whatif-side' }, panel.element),
+        h('div', { class: 'whatif-maps' }, h('h3', { id: 'maps-title' }, `Mean feature maps of ${run.stats.layer}`), grid.element, panel.summary),
+      ),
     ),
     section('ranking', 'Channel ranking', 'Scores of the chosen criterion; the channel of rank r is pruned in every model with K ≥ r.', table.element),
     section('cost', 'Cost of the pruned model', 'Parameters, multiply-accumulates and measured latency with K channels physically removed.', costBox),
@@ -217,7 +225,7 @@ async function start(): Promise<void> {
     engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `computing ${data.index.layer} activations: ${done} / ${total} images (${backend})`));
     document.body.dataset.whatif = 'ready';
     document.body.dataset.whatifSource = engine.source;
-    prepared = `model ready in ${(engine.prepareMs / 1000).toFixed(1)} s ${engine.source === 'features' ? "from the run's cached features" : 'from the test images'}, ${engine.masked.path === 'linear-consumer' ? 'per-channel contributions to the first dense layer precomputed' : 'the layers after the cut run per change'}`;
+    prepared = `model ready in ${(engine.prepareMs / 1000).toFixed(1)} s (${engine.source === 'features' ? "the run's cached features" : 'features from the test images'}, ${engine.masked.path === 'linear-consumer' ? 'per-channel dense contributions' : 'full tail per change'})`;
     pending = true;
     panel.busy(mask);
     await evaluateLoop();

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -15,9 +15,10 @@ const MIME: Record<string, string> = {
   '.md': 'text/plain; charset=utf-8',
 };
 
-/** The run folder under `runsDir` whose results.json is newest, or undefined when there is none. */
+/** The run `runsDir/latest` points at (the experiment keeps it), else the run whose results.json is newest. */
 export function latestRun(runsDir: string): string | undefined {
   if (!existsSync(runsDir)) return undefined;
+  if (existsSync(join(runsDir, 'latest', 'results.json'))) return realpathSync(join(runsDir, 'latest'));
   let best: { dir: string; mtime: number } | undefined;
   for (const name of readdirSync(runsDir)) {
     const results = join(runsDir, name, 'results.json');

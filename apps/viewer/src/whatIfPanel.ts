@@ -15,6 +15,8 @@ export interface WhatIfOutcome {
 /** The what-if controls (criterion, K, all on) and the live accuracy read-out. */
 export interface WhatIfPanel {
   element: HTMLElement;
+  /** A one-line summary (accuracy, channels off, time) that stays in view on narrow screens while the maps scroll. */
+  summary: HTMLElement;
   /** The chosen criterion (index into the seed run's criteria). */
   criterionIndex(): number;
   /** Puts the K control at a value without firing a change. */
@@ -81,13 +83,14 @@ export function whatIfPanel(
     timing,
   );
   const baseline = run.test.accuracy;
+  const summary = h('div', { class: 'whatif-summary', 'aria-hidden': 'true' }, '…');
 
   const element = h(
     'div',
     { class: 'whatif' },
     h(
       'div',
-      { class: 'whatif-controls' },
+      { class: 'whatif-controls', role: 'group', 'aria-label': 'Prune by criterion' },
       h('label', { for: 'criterion' }, 'Criterion'),
       criterionSelect,
       h('label', { for: 'k' }, 'Prune the K weakest'),
@@ -99,6 +102,7 @@ export function whatIfPanel(
 
   return {
     element,
+    summary,
     criterionIndex: () => Number(criterionSelect.value),
     setK(k) {
       kInput.value = String(k);
@@ -114,6 +118,7 @@ export function whatIfPanel(
       result.dataset.state = result.dataset.state === 'preparing' ? 'preparing' : 'busy';
       result.setAttribute('aria-busy', 'true');
       result.dataset.off = offList(mask);
+      summary.classList.add('is-busy');
     },
     show({ evaluation, mask, backend, prepared }) {
       progressRow.hidden = true;
@@ -145,6 +150,8 @@ export function whatIfPanel(
       result.dataset.off = off;
       result.dataset.ms = evaluation.ms.toFixed(1);
       result.setAttribute('aria-busy', 'false');
+      summary.classList.remove('is-busy');
+      summary.replaceChildren(h('strong', {}, formatAccuracy(evaluation.accuracy)), ` · ${offCount} off · ${evaluation.ms.toFixed(0)} ms`);
     },
     fail(message) {
       progressRow.hidden = true;
