@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig } from './chartTheme.js';
+import { chartConfig, frameLayer, kAxisValues } from './chartTheme.js';
 import type { Results } from './resultsSchema.js';
 
 /** Accuracy points published by the reference experiment (one run), for overlaying on the chart. */
@@ -64,13 +64,10 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
     type: 'nominal' as const,
     scale: { domain: series, range },
     legend: {
-      title: seeds > 1 ? `criterion (mean ± std, ${seeds} seeds)` : 'criterion',
-      orient: 'bottom-left' as const,
-      fillColor: 'white',
-      padding: 8,
-      strokeColor: '#bbb',
-      labelLimit: 320,
-      titleLimit: 320,
+      title: 'criterion',
+      orient: 'right' as const,
+      labelLimit: 260,
+      titleLimit: 260,
       symbolSize: 70,
       // The band layer's opacity would otherwise fade the legend symbols.
       encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
@@ -86,7 +83,7 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
     type: 'quantitative' as const,
     title: 'K (channels pruned)',
     scale: { domain: [0, channels - 1], nice: false },
-    axis: { tickMinStep: 1, format: 'd', values: kTicks(channels) },
+    axis: { tickMinStep: 1, format: 'd', values: kAxisValues(channels) },
   };
   const yTitle = 'test pair accuracy';
   const layers: unknown[] = [
@@ -96,8 +93,8 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       encoding: { y: { field: 'chance', type: 'quantitative' } },
     },
     {
-      data: { values: [{ chance: 0.5, k: channels - 1, label: 'chance' }] },
-      mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#777', fontSize: 11 },
+      data: { values: [{ chance: 0.5, k: 0, label: 'chance' }] },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -3, color: '#777', fontSize: 11 },
       encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'chance', type: 'quantitative' }, text: { field: 'label' } },
     },
   ];
@@ -112,7 +109,7 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       );
       layers.push({
         data: { values: seedRows },
-        mark: { type: 'line', strokeWidth: 0.8, opacity: 0.45 },
+        mark: { type: 'line', strokeWidth: 0.7, opacity: 0.35 },
         encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, color: colorNoLegend, detail: { field: 'seed', type: 'nominal' } },
       });
     }
@@ -154,22 +151,15 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
-      subtitle: `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
+      subtitle: [
+        `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
+        ...(seeds > 1 ? [`mean ± std over ${seeds} seeds (thin lines: each seed)`] : []),
+      ],
     },
     width,
     height,
     data: { values: rows },
-    layer: layers,
+    layer: [...layers, frameLayer()],
     config: chartConfig(),
   } as TopLevelSpec;
-}
-
-/** Tick values: every K up to 16 channels, otherwise steps of 2, 4 or 8 ending at C-1 where possible. */
-function kTicks(channels: number): number[] {
-  const last = channels - 1;
-  const step = last <= 16 ? 1 : last <= 40 ? 4 : last <= 80 ? 8 : Math.ceil(last / 10);
-  const ticks: number[] = [];
-  for (let k = 0; k <= last; k += step) ticks.push(k);
-  if (ticks[ticks.length - 1] !== last) ticks.push(last);
-  return ticks;
 }

@@ -45,7 +45,7 @@ describe('chart specs render to SVG', () => {
     const results = parseResults(sampleResults({ seeds: [1, 2, 3] }), 'r.json');
     const svg = await renderSvg(accuracyVsKSpec(results, { reference: { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } }));
     expect(markGroups(svg, 'area')).toHaveLength(1);
-    expect(svg).toContain('criterion (mean ± std, 3 seeds)');
+    expect(svg).toContain('mean ± std over 3 seeds (thin lines: each seed)');
     expect(svg).toContain('reference (PyTorch)');
     const symbols = markGroups(svg, 'symbol').map((g) => count(g, '<path'));
     expect(symbols.reduce((a, b) => a + b, 0)).toBe(32 + REFERENCE_ACCURACY.length);
@@ -71,7 +71,7 @@ describe('chart specs render to SVG', () => {
     const svg = await renderSvg(costSpec(results.costs, { layer: 'conv2' }));
     expect(svg).toContain('parameters (thousands)');
     expect(svg).toContain('MACs per pair (millions)');
-    expect(svg).toContain('latency per batch (ms)');
+    expect(svg).toContain('latency per batch (ms, median)');
     expect(markGroups(svg, 'line')).toHaveLength(3);
     const noLatency = await renderSvg(costSpec(results.costs.map((c) => ({ ...c, latencyMs: null }))));
     expect(markGroups(noLatency, 'line')).toHaveLength(2);

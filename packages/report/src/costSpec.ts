@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { chartConfig } from './chartTheme.js';
+import { chartConfig, frameLayer, kAxisValues } from './chartTheme.js';
 import type { CostRecord } from './resultsSchema.js';
 
 /** Options of the cost chart. */
@@ -16,7 +16,7 @@ export interface CostChartOptions {
 const METRICS = [
   { key: 'params', title: 'parameters (thousands)', format: ',.0f', color: '#1f77b4', scale: 1e-3 },
   { key: 'macs', title: 'MACs per pair (millions)', format: '.2f', color: '#ff7f0e', scale: 1e-6 },
-  { key: 'latencyMs', title: 'latency per batch (ms)', format: '.1f', color: '#2ca02c' },
+  { key: 'latencyMs', title: 'latency per batch (ms, median)', format: '.0f', color: '#2ca02c' },
 ] as const;
 
 /**
@@ -41,10 +41,12 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
       title: { text: m.title, fontSize: 12, fontWeight: 'normal' },
       width: panelWidth,
       height,
+      layer: [
+        {
       data: { values },
       mark: { type: 'line', color: m.color, strokeWidth: 2, point: { filled: true, size: 22, color: m.color } },
       encoding: {
-        x: { field: 'k', type: 'quantitative', title: 'K (channels pruned)', scale: { domain: [0, last], nice: false }, axis: { tickMinStep: 1, format: 'd' } },
+        x: { field: 'k', type: 'quantitative', title: 'K (channels pruned)', scale: { domain: [0, last], nice: false }, axis: { tickMinStep: 1, format: 'd', values: kAxisValues(last + 1) } },
         y: { field: 'value', type: 'quantitative', title: null, scale: { zero: m.key !== 'latencyMs' }, axis: { format: m.format } },
         tooltip: [
           { field: 'k', title: 'K' },
@@ -52,6 +54,9 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
           { field: 'fraction', title: 'of unpruned', format: '.1%' },
         ],
       },
+        },
+        frameLayer(),
+      ],
     };
   });
   return {

@@ -31,7 +31,7 @@ export type {
 } from './resultsSchema.js';
 export { SchemaValidationError, formatIssuePath, formatIssues, parseResults, parseWithSchema } from './parseResults.js';
 export { summarizeSeeds } from './summarizeSeeds.js';
-export { CHART_FONT, chartConfig } from './chartTheme.js';
+export { CHART_FONT, chartConfig, kAxisValues } from './chartTheme.js';
 export { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec } from './accuracyVsKSpec.js';
 export type { AccuracyChartOptions, AccuracyRow } from './accuracyVsKSpec.js';
 export { costSpec } from './costSpec.js';
