@@ -282,6 +282,8 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   await writeJsonAtomic(join(runDir, 'config.json'), results.config);
   await writeJsonAtomic(join(runDir, 'results.json'), results);
   checkAbort();
+  await copyViewerInto(runDir, progress);
+  checkAbort();
 
   // The run becomes visible in one rename; `latest` then points at it.
   await rename(runDir, finalDir).catch(async (error: NodeJS.ErrnoException) => {
@@ -301,6 +303,16 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   progress.log(`run folder: ${relative(process.cwd(), finalDir) || finalDir} (${files.length + 4} files, model/, viewer-data/)`);
   progress.log(`time: ${Object.entries(results.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}`);
   return { runDir: finalDir, results };
+}
+
+/** Copies the static viewer (index.html + assets) into the run folder, so the folder is a publishable site. */
+async function copyViewerInto(runDir: string, progress: Progress): Promise<void> {
+  try {
+    const { copyViewer } = await import('@prune/viewer/copy-viewer');
+    await copyViewer(runDir, { log: (line) => progress.log(line) });
+  } catch (error) {
+    progress.log(`warning: the viewer was not copied into the run folder (${(error as Error).message.split('\n')[0]}); \`pnpm viewer\` still serves it`);
+  }
 }
 
 function roundTimings(timings: Record<string, number>): Record<string, number> {
