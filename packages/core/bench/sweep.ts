@@ -1,5 +1,6 @@
 // Benchmark of the K sweep on the lab's setup: the Siamese model, 2000 test pairs, conv2 (32 channels), K = 1 … 31.
 // Prints the fast sweep against the naive sweep (copy, zero, evaluate per K) and against one plain evaluation pass.
+import { loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist, makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const left = tf.tensor4d(images.left, [pairs.count, 28, 28, 1]);
   const right = tf.tensor4d(images.right, [pairs.count, 28, 28, 1]);
   const data = { inputs: [left, right], labels: pairs.labels };
-  const model = createSiameseModel({ seed: 42 });
+  const model = createSiameseModel({ seed: 42 }); // untrained: timings do not depend on the weights
 
   const evaluate = (): void => {
     const p = model.predict([left, right], { batchSize: BATCH }) as tf.Tensor;
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
   console.log(`naive / fast             ${(naive.seconds / fastSweep).toFixed(1).padStart(7)} x   (target >= 20)`);
   console.log(`fast / one pass          ${(fastSweep / evalPass).toFixed(2).padStart(7)} x   (target <= 2)`);
   console.log(`same accuracy at every K as the naive sweep: ${same ? 'yes' : 'NO'}`);
+  // Timings share the machine: the load says how much of a core the run had.
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   model.dispose();
   tf.dispose([left, right]);
