@@ -31,3 +31,5 @@ export { ablationImportance } from './criteria/ablationImportance';
 export type { AblationOptions } from './criteria/ablationImportance';
 export { criterionByName, CRITERION_NAMES } from './criteria/criterionByName';
 export type { CriterionName } from './criteria/criterionByName';
+export { evaluatePrunedSets } from './evaluatePrunedSets';
+export type { PrunedSetsResult } from './evaluatePrunedSets';
