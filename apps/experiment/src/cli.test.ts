@@ -163,6 +163,19 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     expect(readlinkSync(join(out, 'latest'))).toBe('second');
   }, 300_000);
 
+  it('trains again with --no-cache and, with the same seed, gets the same numbers', async () => {
+    const third = await runCli([...SMALL, '--out-dir', out, '--run-id', 'third', '--no-cache', '--export-k', '']);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/epoch 1\/1: loss/);
+    const file = join(out, 'third', 'results.json');
+    const again = parseResults(readFileSync(file, 'utf8'), file);
+    expect(again.seedRuns[0]!.model.reused).toBe(false);
+    expect(again.seedRuns[0]!.model.history).toEqual(results.seedRuns[0]!.model.history.map((e) => ({ ...e, seconds: expect.any(Number) })));
+    expect(again.seedRuns[0]!.test).toEqual(results.seedRuns[0]!.test);
+    expect(again.summary[0]!.mean).toEqual(results.summary[0]!.mean);
+    expect(again.exports).toEqual([]);
+  }, 300_000);
+
   it('refuses to overwrite an existing run folder', async () => {
     const again = await runCli([...SMALL, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
     expect(again.code).toBe(1);

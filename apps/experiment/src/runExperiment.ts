@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
@@ -97,6 +98,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   if (stale.length > 0) progress.log(`removed ${stale.length} unfinished file(s) left by an interrupted run: ${stale.join(', ')}`);
   const runId = config.runId ?? timestampId(createdAt);
   const finalDir = join(runsDir, runId);
+  if (existsSync(finalDir)) throw new Error(`--run-id ${runId}: ${finalDir} already exists; choose another run id`);
   const runDir = join(runsDir, `.${runId}.partial-${process.pid}`);
   const untrack = trackTemporary(runDir);
   try {

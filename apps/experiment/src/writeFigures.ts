@@ -13,7 +13,7 @@ function isReferenceConfig(results: Results): boolean {
 export async function writeFigures(runDir: string, results: Results): Promise<string[]> {
   const first = results.seedRuns[0];
   if (!first) throw new Error('writeFigures: no seed runs');
-  const reference = isReferenceConfig(results) ? { label: 'reference experiment (PyTorch, 1 run)', points: REFERENCE_ACCURACY } : undefined;
+  const reference = isReferenceConfig(results) ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined;
   const figures = [
     { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results, reference ? { reference } : {}) },
     { name: 'feature_maps', spec: featureMapsSpec({ ...first.stats, layer: results.layer.name }) },
