@@ -61,6 +61,12 @@ test('loads the run with no console error and no external request; chart, maps, 
   await page.screenshot({ path: screenshotPath('desktop-initial.png'), fullPage: true });
 });
 
+test('the oracle tells the test masks apart (so that matching it means something)', () => {
+  const values = ['none', 'strongest', 'secondK5', 'keyboardBoth'].map((name) => fx.expected[name]);
+  expect(new Set(values).size).toBeGreaterThanOrEqual(3);
+  expect(fx.expected.strongest).not.toBe(fx.expected.none);
+});
+
 test('what-if starts at the unpruned accuracy, equal to the run and to @prune/core', async ({ page }) => {
   await openViewer(page, fx.url);
   const shown = await whatIfResult(page, []);

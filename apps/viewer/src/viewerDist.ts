@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +26,13 @@ export async function ensureViewerBuilt(options: { force?: boolean; log?: (line:
   if (options.force || viewerBuildIsStale()) {
     options.log?.('Building the viewer (vite build)…');
     const { build } = await import('vite');
-    await build({ root: VIEWER_ROOT, configFile: join(VIEWER_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    // Build beside dist/ and swap it in, so a reader (a server, a copy) never sees a half-written page.
+    const staging = `${VIEWER_DIST}.staging-${process.pid}`;
+    const old = `${VIEWER_DIST}.old-${process.pid}`;
+    await build({ root: VIEWER_ROOT, configFile: join(VIEWER_ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: staging, emptyOutDir: true } });
+    if (existsSync(VIEWER_DIST)) renameSync(VIEWER_DIST, old);
+    renameSync(staging, VIEWER_DIST);
+    rmSync(old, { recursive: true, force: true });
   }
   return VIEWER_DIST;
 }
