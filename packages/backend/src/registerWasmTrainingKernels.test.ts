@@ -1,15 +1,20 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import {
   backend_util,
+  clone,
   conv2d,
   engine,
   fused,
+  getBackend,
   getKernel,
   grads,
   matMul,
   maxPool,
+  memory,
   mul,
+  setBackend,
   sum,
+  tensor,
   type Tensor,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
@@ -99,8 +104,13 @@ describe('registerWasmTrainingKernels', () => {
     const rng = createRng(20241127);
     const failures: string[] = [];
     let worst = 0;
-    for (let i = 0; i < 60; i++) {
-      const c = convCase(rng);
+    // The lab model's two convs first (one takes the patch-matrix path, the other the dilated conv).
+    const fixed: ConvCase[] = [
+      { x: [3, 28, 28, 1], filter: [3, 3, 1, 16], strides: [1, 1], pad: 'same', label: 'conv1' },
+      { x: [3, 14, 14, 16], filter: [3, 3, 16, 32], strides: [1, 1], pad: 'same', label: 'conv2' },
+    ];
+    for (let i = 0; i < 62; i++) {
+      const c = fixed[i] ?? convCase(rng);
       const dyShape = outShape(c);
       const inputs = {
         x: { data: values(rng, size(c.x)), shape: c.x },
@@ -117,7 +127,7 @@ describe('registerWasmTrainingKernels', () => {
         failures.push(`${c.label}: error ${r.error}, leaked ${r.leaked}, shapes match ${r.shapesMatch}`);
       }
     }
-    console.log(`conv backprop kernels: worst relative error ${worst.toExponential(2)} over 60 random shapes`);
+    console.log(`conv backprop kernels: worst relative error ${worst.toExponential(2)} over 62 shapes`);
     expect(failures).toEqual([]);
   });
 
@@ -201,6 +211,42 @@ describe('registerWasmTrainingKernels', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('Sum matches the cpu backend over random shapes and axes, keepDims or not', async () => {
+    const rng = createRng(11);
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const rank = int(rng, 1, 4);
+      const shape = Array.from({ length: rank }, () => int(rng, 1, 9));
+      const count = int(rng, 1, rank);
+      // Leading axes (the replaced path) half the time, any axes otherwise.
+      const axes = i % 2 === 0 ? Array.from({ length: count }, (_, k) => k) : [...new Set(Array.from({ length: count }, () => int(rng, 0, rank - 1)))];
+      const keepDims = i % 3 === 0;
+      const r = await compare({ x: { data: values(rng, size(shape)), shape } }, (t) => sum(t.x!, axes, keepDims));
+      if (!(r.error <= TOLERANCE) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] axes=${axes} keepDims=${keepDims}: error ${r.error}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('Identity shares the data without a copy and leaks nothing', async () => {
+    const previous = getBackend();
+    await setBackend('wasm');
+    try {
+      const before = memory().numTensors;
+      const x = tensor([1, 2, 3, 4], [2, 2]);
+      const y = clone(x);
+      const buffers = memory().numDataBuffers;
+      const z = clone(y);
+      expect(memory().numDataBuffers).toBe(buffers); // no new buffer
+      x.dispose();
+      y.dispose();
+      expect(Array.from(z.dataSync())).toEqual([1, 2, 3, 4]); // still alive through z
+      z.dispose();
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      await setBackend(previous);
+    }
   });
 
   it('wasm cannot compute a conv filter gradient without the completion', async () => {

@@ -3,10 +3,12 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { makeBatchMatMulConfig } from './kernels/batchMatMul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
+import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
+import { makeSumConfig } from './kernels/sum';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'] as const;
+export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity'] as const;
 
 /** The name of a kernel that {@link registerWasmTrainingKernels} adds or replaces. */
 export type WasmTrainingKernel = (typeof WASM_TRAINING_KERNELS)[number];
@@ -27,12 +29,15 @@ function build(): void {
   }
   stock = new Map(WASM_TRAINING_KERNELS.map((name) => [name, getKernel(name, 'wasm')]));
   const batchMatMulStock = stock.get('BatchMatMul');
-  if (batchMatMulStock == null) throw new Error("registerWasmTrainingKernels: wasm has no 'BatchMatMul' kernel to wrap");
+  const sumStock = stock.get('Sum');
+  if (batchMatMulStock == null || sumStock == null) throw new Error("registerWasmTrainingKernels: wasm has no 'BatchMatMul' or 'Sum' kernel to wrap");
   ours = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', conv2DBackpropFilterConfig],
     ['Conv2DBackpropInput', withStockSetup(conv2DBackpropInputConfig, stock.get('Conv2DBackpropInput'))],
     ['MaxPoolGrad', makeMaxPoolGradConfig(stock.get('MaxPoolGrad'))],
     ['BatchMatMul', makeBatchMatMulConfig(batchMatMulStock)],
+    ['Sum', makeSumConfig(sumStock)],
+    ['Identity', makeIdentityConfig(stock.get('Identity'))],
   ]);
 }
 
@@ -52,8 +57,8 @@ function checkNames(kernels: readonly string[], caller: string): void {
 
 /**
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
- * replaces Conv2DBackpropInput, MaxPoolGrad and transposed BatchMatMul with kernels built from
- * XNNPACK-backed ops. Idempotent; call it before or after `setBackend('wasm')`. `kernels` limits
+ * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
+ * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones. Idempotent; call it before or after `setBackend('wasm')`. `kernels` limits
  * it to some of them (default: all).
  */
 export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {

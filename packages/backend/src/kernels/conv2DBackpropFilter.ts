@@ -2,6 +2,8 @@ import {
   backend_util,
   conv2d,
   Conv2DBackpropFilter,
+  matMul,
+  reshape,
   tidy,
   transpose,
   type Conv2DBackpropFilterAttrs,
@@ -11,13 +13,15 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { im2colTransposed } from './im2col';
 import { cropForPadding } from './padOrCrop';
 import { tensorOf } from './tensorOf';
 
 /**
  * dW[p, q, ci, co] = Σ_{n, i, j} x[n, i·s + p − padTop, j·s + q − padLeft, ci] · dy[n, i, j, co].
- * That is a stride-1 convolution of x with the batch and channel axes swapped ([ci, h, w, n]) by dy
- * used as a filter ([ho, wo, n, co]) dilated by the stride: one XNNPACK conv2d, no loop in JS.
+ * Two ways, each one XNNPACK call: patchesᵀ·dy (patches built in one JS pass: cheap when x has few
+ * channels, as a first conv layer), or a stride-1 convolution of x with its batch and channel axes
+ * swapped ([ci, h, w, n]) by dy as a filter ([ho, wo, n, co]) dilated by the stride.
  */
 export function conv2DBackpropFilterNHWC(
   x: Tensor4D, // [n, h, w, ci]
@@ -29,9 +33,15 @@ export function conv2DBackpropFilterNHWC(
 ): Tensor4D {
   return tidy(() => {
     const info = backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode);
-    const [kh, kw] = filterShape;
+    const [kh, kw, , co] = filterShape;
     const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo } = info;
-    const [, h, w] = x.shape;
+    const [n, h, w] = x.shape;
+    // The patch matrix has kh·kw values per input value; the other way transposes dy (strided).
+    if (kh * kw * x.size <= dy.size) {
+      const patches = im2colTransposed(x, info); // [kh·kw·ci, n·ho·wo]
+      const dW = matMul(patches, reshape(dy, [n * ho * wo, co])); // [kh·kw·ci, co]
+      return reshape(dW, filterShape);
+    }
     const top = info.padInfo.top, left = info.padInfo.left;
     // Rows the dilated dy "filter" needs: out size kh = h + top + bottom − (ho − 1)·sh.
     const bottom = kh - h - top + (ho - 1) * sh;

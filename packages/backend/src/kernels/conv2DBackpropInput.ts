@@ -2,9 +2,11 @@ import {
   backend_util,
   conv2d,
   Conv2DBackpropInput,
+  depthwiseConv2d,
   pad as padOp,
   reshape,
   reverse,
+  sum,
   tidy,
   transpose,
   type Conv2DBackpropInputAttrs,
@@ -56,6 +58,14 @@ export function conv2DBackpropInputNHWC(
     const bottom = h + kh - 1 - top - spread.shape[1];
     const right = w + kw - 1 - left - spread.shape[2];
     const padded = cropForPadding(spread, top, bottom, left, right); // padded: [n, h + kh − 1, w + kw − 1, co]
+    const [, , ci, co] = filter.shape;
+    if (ci === 1) {
+      // One input channel (a first conv layer): XNNPACK's conv with one output channel is slow;
+      // a depthwise conv per dy channel, then a sum over the channels, is not.
+      const rotated: Tensor4D = reshape(reverse(filter, [0, 1]), [kh, kw, co, 1]); // [kh, kw, co, 1]
+      const perChannel = depthwiseConv2d(padded.x, rotated, 1, padded.pad); // [n, h, w, co]
+      return sum(perChannel, 3, true); // [n, h, w, 1]
+    }
     const rotated = transpose(reverse(filter, [0, 1]), [0, 1, 3, 2]); // [kh, kw, co, ci]
     return conv2d(padded.x, rotated, 1, padded.pad); // [n, h, w, ci]
   });

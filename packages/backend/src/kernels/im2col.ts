@@ -1,0 +1,43 @@
+import { engine, type backend_util, type Tensor2D, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * The transposed patch matrix of a convolution, [kh·kw·ci, n·ho·wo], filled in one pass in
+ * JavaScript over the wasm heap: row (p·kw + q)·ci + c holds, for every output position, the input
+ * value under filter tap (p, q) in channel c (0 in the padding). dW = patchesᵀ·dy is then one plain
+ * XNNPACK matmul. Returns a tracked tensor: call inside a tidy.
+ */
+export function im2colTransposed(x: TensorInfo, info: backend_util.Conv2DInfo): Tensor2D {
+  const backend = engine().backend as BackendWasm;
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  const positions = n * ho * wo;
+  const out = backend.makeOutput([kh * kw * ci, positions], 'float32');
+  // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
+  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  const src = backend.typedArrayFromHeap(x) as Float32Array;
+  for (let p = 0; p < kh; p++) {
+    for (let q = 0; q < kw; q++) {
+      for (let c = 0; c < ci; c++) {
+        let o = ((p * kw + q) * ci + c) * positions;
+        for (let b = 0; b < n; b++) {
+          for (let i = 0; i < ho; i++) {
+            const r = i * sh + p * dh - top;
+            if (r < 0 || r >= h) {
+              dst.fill(0, o, o + wo);
+              o += wo;
+              continue;
+            }
+            const rowBase = (b * h + r) * w;
+            for (let j = 0; j < wo; j++) {
+              const col = j * sw + q * dw - left;
+              dst[o++] = col < 0 || col >= w ? 0 : src[(rowBase + col) * ci + c]!;
+            }
+          }
+        }
+      }
+    }
+  }
+  return engine().makeTensorFromTensorInfo(out) as Tensor2D;
+}

@@ -1,0 +1,52 @@
+import { Sum, util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * The reduced axes when they are exactly the leading ones (0 … k−1, k < rank), as in the bias
+ * gradient of a conv or dense layer (sum over batch and positions, per channel); else null.
+ */
+export function leadingAxes(shape: readonly number[], axis: number | number[]): number | null {
+  const rank = shape.length;
+  const axes = [...new Set(util.parseAxisParam(axis, shape as number[]))].sort((a, b) => a - b);
+  if (axes.length === 0 || axes.length >= rank) return null;
+  return axes.every((a, i) => a === i) ? axes.length : null;
+}
+
+/** Column sums of a row-major [rows, cols] array, accumulated in float64 row by row. */
+export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) acc[c] = acc[c]! + x[base + c]!;
+  }
+  out.set(acc);
+}
+
+/**
+ * Sum for wasm: over leading axes of a float32 tensor, one contiguous pass in JavaScript over the
+ * wasm heap; wasm's stock kernel first transposes the reduced axes innermost (a strided copy of the
+ * whole tensor). Everything else goes to the stock kernel.
+ */
+export function makeSumConfig(stock: KernelConfig): KernelConfig {
+  const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {
+    const x = args.inputs.x;
+    const { axis, keepDims } = args.attrs as unknown as SumAttrs;
+    if (x == null || x.dtype !== 'float32' || util.sizeFromShape(x.shape) === 0) return stock.kernelFunc(args);
+    const k = leadingAxes(x.shape, axis);
+    if (k === null) return stock.kernelFunc(args);
+    const backend = args.backend as BackendWasm;
+    const kept = x.shape.slice(k);
+    const rows = util.sizeFromShape(x.shape.slice(0, k));
+    const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept;
+    const out = backend.makeOutput(outShape, 'float32');
+    // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
+    sumRowsInto(backend.typedArrayFromHeap(x), rows, util.sizeFromShape(kept), backend.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  };
+  return {
+    kernelName: Sum,
+    backendName: 'wasm',
+    kernelFunc,
+    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
+  };
+}
