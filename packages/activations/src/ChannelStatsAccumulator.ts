@@ -1,4 +1,4 @@
-import { abs, avgPool, cast, keep, maxPool, reshape, square, step, sub, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import { abs, avgPool, cast, concat, keep, maxPool, reshape, square, step, sub, tensor4d, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 
 /** Where the channel axis of an activation is: last (`[B, H, W, C]`, tfjs's default) or second (`[B, C, H, W]`). */
 export type DataFormat = 'channelsLast' | 'channelsFirst';
@@ -70,32 +70,18 @@ interface Layout {
   inner: number[];
 }
 
-/** Per-position reductions of one batch on the backend, each [1, 1, rows, cols]. */
-interface DeviceBatch {
-  kind: 'device';
-  batch: number;
-  /** Float32 batch mean m̃, the centre of the deviations below. */
-  mean: Tensor;
-  /** Mean of e = m̃ − x (corrects m̃'s rounding). */
-  meanDev: Tensor;
-  /** Mean of e². */
-  meanSqDev: Tensor;
-  meanAbs: Tensor;
-  /** Share of values > 0. */
-  positive: Tensor;
-  max: Tensor;
-  /** Max of e = m̃ − x, i.e. m̃ − min. */
-  maxDev: Tensor;
-}
-
-/** A whole activation kept for a host reduction (a clone: shares the forward pass's buffer, no copy). */
-interface HostBatch {
-  kind: 'host';
+/** A batch taken but not merged yet: a clone of the activation (shares the forward pass's buffer, no copy). */
+interface Queued {
   batch: number;
   activation: Tensor;
 }
 
-type Queued = DeviceBatch | HostBatch;
+/**
+ * Per-position reductions a device batch produces, each [rows·cols], in this order: the centre m̃ of the
+ * deviations (the batch's float32 mean, or the running shift K), mean of e = m̃ − x (corrects m̃), mean of e²,
+ * mean of |x|, share of x > 0, max of x, max of e (= m̃ − min).
+ */
+const DEVICE_OUTPUTS = 7;
 
 /**
  * Streams per-channel statistics of activations batch by batch with bounded memory (O(C·H·W) float64 state).
@@ -115,6 +101,8 @@ export class ChannelStatsAccumulator {
   private layout: Layout | null = null;
   private images = 0;
   private shift = new Float64Array(0);
+  /** The shift rounded to float32, uploaded as the centre of device reductions. */
+  private shift32 = new Float32Array(0);
   private sumDev = new Float64Array(0);
   private sumSqDev = new Float64Array(0);
   private sumAbs = new Float64Array(0);
@@ -150,40 +138,57 @@ export class ChannelStatsAccumulator {
     const q = this.take(x, false);
     if (q === null) return;
     try {
-      if (q.kind === 'host') this.mergeHost(q.activation.dataSync() as Float32Array, q.batch);
-      else this.mergeDevice(q.batch, deviceTensors(q).map((t) => t.dataSync() as Float32Array));
+      if (this.reduceOn === 'host') {
+        this.mergeHost(q.activation.dataSync() as Float32Array, q.batch);
+      } else {
+        const reduced = this.reduceOnDevice([q]);
+        try {
+          this.mergeDevice([q], reduced.dataSync() as Float32Array);
+        } finally {
+          reduced.dispose();
+        }
+      }
     } finally {
-      release(q);
+      q.activation.dispose();
     }
   }
 
   /**
-   * Takes a batch now and merges it at the next {@link flush}: safe inside a forward pass (even inside
-   * `tf.tidy`), because it reads nothing back and keeps only tensors it owns.
+   * Takes a batch now (a zero-copy clone) and reduces and merges it at the next {@link flush}: cheap and safe
+   * inside a forward pass (even inside `tf.tidy`), and the reductions then run after the pass, not between
+   * its layers.
    */
   enqueue(x: Tensor): void {
     const q = this.take(x, true);
     if (q !== null) this.queue.push(q);
   }
 
-  /** Reads and merges every queued batch (asynchronously, so a GPU backend is not blocked), then frees them. */
+  /** Reduces, reads and merges every queued batch (asynchronously, so a GPU backend is not blocked), then frees them. */
   async flush(): Promise<void> {
     const queue = this.queue;
     this.queue = [];
+    if (queue.length === 0) return;
     try {
-      for (const q of queue) {
-        if (q.kind === 'host') this.mergeHost((await q.activation.data()) as Float32Array, q.batch);
-        else this.mergeDevice(q.batch, (await Promise.all(deviceTensors(q).map((t) => t.data()))) as Float32Array[]);
-        release(q);
+      if (this.reduceOn === 'host') {
+        for (const q of queue) this.mergeHost((await q.activation.data()) as Float32Array, q.batch);
+      } else {
+        const reduced = this.reduceOnDevice(queue);
+        let values: Float32Array;
+        try {
+          values = (await reduced.data()) as Float32Array; // one read for every batch: reads have a fixed cost
+        } finally {
+          reduced.dispose();
+        }
+        this.mergeDevice(queue, values);
       }
     } finally {
-      for (const q of queue) release(q);
+      for (const q of queue) q.activation.dispose();
     }
   }
 
   /** Frees queued batches without merging them. */
   dispose(): void {
-    for (const q of this.queue) release(q);
+    for (const q of this.queue) q.activation.dispose();
     this.queue = [];
   }
 
@@ -269,7 +274,7 @@ export class ChannelStatsAccumulator {
     return { channels, height, width, size: S * channels, rows: first ? channels : S, cols: first ? S : channels, inner: shape.slice(1) };
   }
 
-  /** Checks the shape, then either keeps the activation (host) or reduces it on the backend (device). */
+  /** Checks the shape and takes a float32 clone of the activation (kept when it must outlive a tidy). */
   private take(x: Tensor, keepResult: boolean): Queued | null {
     const layout = this.layoutOf(x);
     if (this.layout === null) {
@@ -282,24 +287,31 @@ export class ChannelStatsAccumulator {
     }
     const batch = x.shape[0]!;
     if (batch === 0) return null;
-    if (this.reduceOn === 'host') {
-      const activation = tidy(() => (x.dtype === 'float32' ? x.clone() : cast(x, 'float32')));
-      if (keepResult) keep(activation);
-      return { kind: 'host', batch, activation };
-    }
-    const { rows, cols } = layout;
-    const t = tidy(() => {
-      const v = reshape(x.dtype === 'float32' ? x : cast(x, 'float32'), [1, batch, rows, cols]) as Tensor4D; // [1, B, rows, cols]
-      // A [B, 1] pooling window reduces over the batch axis only; pools are fast on every backend, unlike a
-      // reduction over a leading axis (a transpose first).
+    const activation = tidy(() => (x.dtype === 'float32' ? x.clone() : cast(x, 'float32')));
+    if (keepResult) keep(activation);
+    return { batch, activation };
+  }
+
+  /**
+   * The {@link DEVICE_OUTPUTS} per-position reductions of all queued batches taken together as one batch,
+   * concatenated into [7·rows·cols]: one set of ops per flush, whatever the number of applications queued
+   * (each op has a fixed cost comparable to a pass over a small activation).
+   */
+  private reduceOnDevice(queue: readonly Queued[]): Tensor {
+    const { rows, cols, size } = this.layout!;
+    const batch = queue.reduce((n, q) => n + q.batch, 0);
+    return tidy(() => {
+      const views = queue.map((q) => reshape(q.activation, [1, q.batch, rows, cols]) as Tensor4D);
+      const v = views.length === 1 ? views[0]! : (concat(views, 1) as Tensor4D); // [1, ΣB, rows, cols]
+      // A [ΣB, 1] pooling window reduces over the batch axis only; pools are fast on every backend, unlike
+      // a reduction over a leading axis (a transpose first).
       const pool = (u: Tensor4D, op: typeof avgPool | typeof maxPool) => op(u, [batch, 1], [batch, 1], 'valid'); // [1, 1, rows, cols]
-      const m = pool(v, avgPool);
-      const e = sub(m, v) as Tensor4D; // [1, B, rows, cols], deviations from this batch's mean: no cancellation
-      return [m, pool(e, avgPool), pool(square(e), avgPool), pool(abs(v), avgPool), pool(step(v), avgPool), pool(v, maxPool), pool(e, maxPool)];
+      // The centre: the running shift K once known (one pool less), else these batches' own mean.
+      const m = this.images > 0 ? tensor4d(this.shift32, [1, 1, rows, cols]) : pool(v, avgPool);
+      const e = sub(m, v) as Tensor4D; // [1, ΣB, rows, cols], deviations from a centre near the mean: no cancellation
+      const parts = [m, pool(e, avgPool), pool(square(e), avgPool), pool(abs(v), avgPool), pool(step(v), avgPool), pool(v, maxPool), pool(e, maxPool)];
+      return concat(parts.map((t) => reshape(t, [size])));
     });
-    if (keepResult) for (const u of t) keep(u);
-    const [mean, meanDev, meanSqDev, meanAbs, positive, max, maxDev] = t as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
-    return { kind: 'device', batch, mean, meanDev, meanSqDev, meanAbs, positive, max, maxDev };
   }
 
   /** Allocates the per-position state on the first merge, with the shift K set to that batch's mean. */
@@ -307,6 +319,7 @@ export class ChannelStatsAccumulator {
     const size = this.layout!.size;
     this.shift = new Float64Array(size);
     for (let i = 0; i < size; i++) this.shift[i] = batchMean(i);
+    this.shift32 = Float32Array.from(this.shift);
     this.sumDev = new Float64Array(size);
     this.sumSqDev = new Float64Array(size);
     this.sumAbs = new Float64Array(size);
@@ -327,8 +340,15 @@ export class ChannelStatsAccumulator {
     this.images += batch;
   }
 
+  /** Folds the reductions of the queued batches, taken as one batch (laid out as by reduceOnDevice), into the shifted sums. */
+  private mergeDevice(queue: readonly Queued[], values: Float32Array): void {
+    const size = this.layout!.size;
+    const batch = queue.reduce((n, q) => n + q.batch, 0);
+    this.mergeDeviceBatch(batch, Array.from({ length: DEVICE_OUTPUTS }, (_, k) => values.subarray(k * size, (k + 1) * size)));
+  }
+
   /** Folds one batch's per-position reductions into the shifted sums, in float64. */
-  private mergeDevice(b: number, [mean, meanDev, meanSqDev, meanAbs, positive, max, maxDev]: Float32Array[]): void {
+  private mergeDeviceBatch(b: number, [mean, meanDev, meanSqDev, meanAbs, positive, max, maxDev]: Float32Array[]): void {
     const batchMean = (i: number) => mean![i]! - meanDev![i]!; // m̃ − mean(m̃ − x)
     if (this.images === 0) this.initState(batchMean);
     const { shift, sumDev, sumSqDev, sumAbs, nonPositive, minimum, maximum } = this;
@@ -379,12 +399,4 @@ function accumulateBatch(
       maximum[i] = Math.max(maximum[i]!, v);
     }
   }
-}
-
-function deviceTensors(q: DeviceBatch): Tensor[] {
-  return [q.mean, q.meanDev, q.meanSqDev, q.meanAbs, q.positive, q.max, q.maxDev];
-}
-
-function release(q: Queued): void {
-  for (const t of q.kind === 'host' ? [q.activation] : deviceTensors(q)) if (!t.isDisposed) t.dispose();
 }
