@@ -26,6 +26,7 @@ import { accuracyCsv } from './accuracyCsv.js';
 import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { LATENCY_BATCH, measureCosts } from './costs.js';
 import { sliceInputs } from './sliceInputs.js';
+import { copyViewerInto } from './copyViewerInto.js';
 import { criterionByName } from './criteria.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from './data.js';
 import { labTable } from './labTable.js';
@@ -279,12 +280,13 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   await writeFileAtomic(join(runDir, 'accuracy_vs_k.csv'), accuracyCsv(draft));
   await writeFileAtomic(join(runDir, 'costs.csv'), costsCsv(costs));
   timings.figures = (performance.now() - figureStart) / 1000;
+  checkAbort();
+  const viewerProblem = await time('viewerCopy', () => copyViewerInto(runDir, progress.log));
+  if (viewerProblem) progress.log(`warning: the viewer was not copied into the run folder (${viewerProblem}); \`pnpm viewer\` still serves the run`);
   timings.total = (performance.now() - started) / 1000;
   const results = parseWithSchema(resultsSchema, { ...input, timings: roundTimings(timings) }, 'results.json (being written)');
   await writeJsonAtomic(join(runDir, 'config.json'), results.config);
   await writeJsonAtomic(join(runDir, 'results.json'), results);
-  checkAbort();
-  await copyViewerInto(runDir, progress);
   checkAbort();
 
   // The run becomes visible in one rename; `latest` then points at it.
@@ -305,16 +307,6 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   progress.log(`run folder: ${relative(process.cwd(), finalDir) || finalDir} (${files.length + 4} files, model/, viewer-data/)`);
   progress.log(`time: ${Object.entries(results.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}`);
   return { runDir: finalDir, results };
-}
-
-/** Copies the static viewer (index.html + assets) into the run folder, so the folder is a publishable site. */
-async function copyViewerInto(runDir: string, progress: Progress): Promise<void> {
-  try {
-    const { copyViewer } = await import('@prune/viewer/copy-viewer');
-    await copyViewer(runDir, { log: (line) => progress.log(line) });
-  } catch (error) {
-    progress.log(`warning: the viewer was not copied into the run folder (${(error as Error).message.split('\n')[0]}); \`pnpm viewer\` still serves it`);
-  }
 }
 
 function roundTimings(timings: Record<string, number>): Record<string, number> {
