@@ -70,7 +70,7 @@ interface Layout {
   inner: number[];
 }
 
-/** A batch taken but not merged yet: a clone of the activation (shares the forward pass's buffer, no copy). */
+/** A batch taken but not merged yet: a view of the activation (shares the forward pass's buffer, no copy). */
 interface Queued {
   batch: number;
   activation: Tensor;
@@ -154,7 +154,7 @@ export class ChannelStatsAccumulator {
   }
 
   /**
-   * Takes a batch now (a zero-copy clone) and reduces and merges it at the next {@link flush}: cheap and safe
+   * Takes a batch now (a zero-copy view) and reduces and merges it at the next {@link flush}: cheap and safe
    * inside a forward pass (even inside `tf.tidy`), and the reductions then run after the pass, not between
    * its layers.
    */
@@ -274,7 +274,7 @@ export class ChannelStatsAccumulator {
     return { channels, height, width, size: S * channels, rows: first ? channels : S, cols: first ? S : channels, inner: shape.slice(1) };
   }
 
-  /** Checks the shape and takes a float32 clone of the activation (kept when it must outlive a tidy). */
+  /** Checks the shape and takes a float32 view of the activation (kept when it must outlive a tidy). */
   private take(x: Tensor, keepResult: boolean): Queued | null {
     const layout = this.layoutOf(x);
     if (this.layout === null) {
@@ -287,7 +287,8 @@ export class ChannelStatsAccumulator {
     }
     const batch = x.shape[0]!;
     if (batch === 0) return null;
-    const activation = tidy(() => (x.dtype === 'float32' ? x.clone() : cast(x, 'float32')));
+    // A reshape shares the buffer on every backend (a clone copies on stock wasm).
+    const activation = tidy(() => reshape(x.dtype === 'float32' ? x : cast(x, 'float32'), x.shape));
     if (keepResult) keep(activation);
     return { batch, activation };
   }
