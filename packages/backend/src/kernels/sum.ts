@@ -12,14 +12,31 @@ export function leadingAxes(shape: readonly number[], axis: number | number[]): 
   return axes.every((a, i) => a === i) ? axes.length : null;
 }
 
-/** Column sums of a row-major [rows, cols] array, accumulated in float64 row by row. */
+/**
+ * Column sums of a row-major [rows, cols] array, each accumulated in float64 in row order, four
+ * columns at a time so the running sums stay in registers.
+ */
 export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
-  const acc = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) acc[c] = acc[c]! + x[base + c]!;
+  const end = rows * cols;
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let i = c; i < end; i += cols) {
+      s0 += x[i]!;
+      s1 += x[i + 1]!;
+      s2 += x[i + 2]!;
+      s3 += x[i + 3]!;
+    }
+    out[c] = s0;
+    out[c + 1] = s1;
+    out[c + 2] = s2;
+    out[c + 3] = s3;
   }
-  out.set(acc);
+  for (; c < cols; c++) {
+    let s = 0;
+    for (let i = c; i < end; i += cols) s += x[i]!;
+    out[c] = s;
+  }
 }
 
 /**
