@@ -167,7 +167,7 @@ async function start(): Promise<void> {
     const narrow = costBox.clientWidth < 640;
     // Side by side on a wide screen; on a narrow one the same panels stacked.
     const panelWidth = narrow ? Math.max(180, costBox.clientWidth - 90) : Math.max(150, Math.min(260, Math.floor((costBox.clientWidth - 90 * panels) / panels)));
-    const spec = costSpec(results.costs, { layer: results.layer.name, panelWidth, height: Math.round(Math.min(panelWidth * 0.8, 220)) });
+    const spec = costSpec(results.costs, { layer: results.layer.name, subtitle: 'channels physically removed; MACs of one forward pass of one pair (both branches)', panelWidth, height: Math.round(Math.min(panelWidth * 0.8, 220)) });
     const { hconcat, ...rest } = spec as typeof spec & { hconcat?: unknown[] };
     const laidOut = (narrow && hconcat ? { ...rest, vconcat: hconcat } : spec) as typeof spec;
     costView?.finalize();

@@ -126,6 +126,7 @@ export function whatIfPanel(
       const offCount = off === '' ? 0 : off.split(',').length;
       accuracy.textContent = formatAccuracy(evaluation.accuracy);
       delta.textContent = offCount ? formatDelta(evaluation.accuracy - baseline) : '';
+      delta.classList.toggle('is-up', evaluation.accuracy > baseline);
       detail.textContent =
         offCount === 0
           ? `All ${channels} channels on (${evaluation.correct} of ${evaluation.count} pairs right).`
