@@ -12,6 +12,7 @@ import { collectActivationStats } from '../src/index';
 const backend = process.env.PRUNE_BENCH_BACKEND ?? 'wasm';
 const batchSize = Number(process.env.PRUNE_BENCH_BATCH ?? 64);
 const rounds = Number(process.env.PRUNE_BENCH_ROUNDS ?? 7);
+const reduceOn = (process.env.PRUNE_BENCH_REDUCE ?? 'device') as 'device' | 'host';
 // As the apps and tests do: @prune/backend completes wasm (its kernels are used by both passes alike).
 if (backend === 'wasm') registerWasmTrainingKernels();
 if (!(await tf.setBackend(backend))) throw new Error(`bench/stats: backend '${backend}' did not initialise`);
@@ -36,6 +37,7 @@ async function statsPass(): Promise<Float32Array> {
   const probabilities = new Float32Array(pairs.count);
   const stats = await collectActivationStats(model, inputs(pairs), {
     layers: ['conv2'],
+    reduceOn,
     disposeInputs: true,
     onPredictions: async (output, batch) => probabilities.set(await (output as tf.Tensor).data(), batch.start),
   });
@@ -79,7 +81,7 @@ console.log(
     `(${2 * pairs.count} images through conv2), batch ${batchSize}, ${rounds} alternating rounds after warm-up`,
 );
 row('plain evaluation pass (predictPairs)', plain);
-row('statistics pass (collectActivationStats conv2)', stats);
+row(`statistics pass (collectActivationStats conv2, ${reduceOn})`, stats);
 const ratio = (f: (xs: number[]) => number, k: 'wall' | 'cpu') => (f(stats[k]) / f(plain[k])).toFixed(3);
 console.log(
   `ratio statistics / plain: wall ${ratio(median, 'wall')}x (min ${ratio(min, 'wall')}x), ` +

@@ -4,10 +4,10 @@ import { abs, avgPool, cast, concat, keep, maxPool, reshape, square, step, sub, 
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
 /**
- * Where batches are reduced. 'device' (default) reduces each batch over its batch axis on the backend (pooling
- * ops, fast on every backend) and reads back only per-position results: a statistics pass then costs little
- * more than the forward pass. 'host' reads every activation back and reduces it in one float64 loop: min and
- * max are then bit-exact, but on wasm it costs about a third of a forward pass more.
+ * Where batches are reduced. 'device' (default) reduces each flush over the batch axis on the backend (pooling
+ * ops, available and fast on every backend) and reads back only per-position results, which suits GPU backends.
+ * 'host' reads every activation back and reduces it in one float64 loop: min and max are then bit-exact and
+ * every sum is float64; on wasm it costs about the same as 'device'.
  */
 export type ReduceOn = 'device' | 'host';
 
@@ -372,8 +372,8 @@ export class ChannelStatsAccumulator {
 }
 
 /**
- * The host reduction's inner loop, kept a plain monomorphic function with branch-free updates: data signs are
- * unpredictable, and mispredicted branches cost more than the arithmetic.
+ * The host reduction's loop: positions outer, images inner, so each position's sums stay in registers (about
+ * three times faster in V8 than updating seven arrays per value).
  */
 function accumulateBatch(
   x: Float32Array,
@@ -387,17 +387,29 @@ function accumulateBatch(
   minimum: Float64Array,
   maximum: Float64Array,
 ): void {
-  let k = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < size; i++, k++) {
+  for (let i = 0; i < size; i++) {
+    const k0 = shift[i]!;
+    let s1 = 0;
+    let s2 = 0;
+    let sa = 0;
+    let np = 0;
+    let lo = minimum[i]!;
+    let hi = maximum[i]!;
+    for (let b = 0, k = i; b < batch; b++, k += size) {
       const v = x[k]!;
-      const d = v - shift[i]!;
-      sumDev[i] = sumDev[i]! + d;
-      sumSqDev[i] = sumSqDev[i]! + (d * d);
-      sumAbs[i] = sumAbs[i]! + Math.abs(v);
-      nonPositive[i] = nonPositive[i]! + (+(v <= 0));
-      minimum[i] = Math.min(minimum[i]!, v);
-      maximum[i] = Math.max(maximum[i]!, v);
+      const d = v - k0;
+      s1 += d;
+      s2 += d * d;
+      sa += Math.abs(v);
+      np += +(v <= 0);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
     }
+    sumDev[i] = sumDev[i]! + s1;
+    sumSqDev[i] = sumSqDev[i]! + s2;
+    sumAbs[i] = sumAbs[i]! + sa;
+    nonPositive[i] = nonPositive[i]! + np;
+    minimum[i] = lo;
+    maximum[i] = hi;
   }
 }
