@@ -142,8 +142,9 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
       const test = pairTensors(data.test);
       const calibration = data.heldOut ? pairTensors(data.calibration) : test;
       try {
-        const evaluation = await time('evaluate', () => evaluateSiamese(model, data.test, { batchSize: EVAL_BATCH }));
-        progress.log(`test${tag}: accuracy ${evaluation.accuracy.toFixed(4)}, loss ${evaluation.loss.toFixed(4)}, AUC ${evaluation.auc.toFixed(4)} on ${evaluation.count} pairs`);
+        const measured = await time('evaluate', () => evaluateSiamese(model, data.test, { batchSize: EVAL_BATCH }));
+        const evaluation = { ...measured, auc: Number.isNaN(measured.auc) ? null : measured.auc }; // JSON has no NaN
+        progress.log(`test${tag}: accuracy ${evaluation.accuracy.toFixed(4)}, loss ${evaluation.loss.toFixed(4)}, AUC ${evaluation.auc?.toFixed(4) ?? 'n/a'} on ${evaluation.count} pairs`);
         checkAbort();
 
         const statsTask = progress.task(`statistics${tag}`, calibration.count, 'pairs');

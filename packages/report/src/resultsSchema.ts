@@ -13,7 +13,8 @@ const seconds = z.number().nonnegative();
 export const evaluationSchema = z.object({
   accuracy: unit,
   loss: z.number().nonnegative(),
-  auc: unit,
+  /** ROC-AUC; null when the pairs hold a single class. */
+  auc: unit.nullable(),
   count: z.int().positive(),
 });
 
