@@ -92,20 +92,12 @@ describe('tapLayers', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('lets the callback replace the output (a custom-gradient identity captures dL/d(output))', async () => {
-    // On wasm, tfjs's own leak check (IS_TEST) fails inside fusedConv2d's gradient even without any tap,
-    // so this test runs on the cpu backend.
-    const previous = tf.getBackend();
-    await tf.setBackend('cpu');
-    try {
-      gradientCapture();
-    } finally {
-      await tf.setBackend(previous);
-    }
+  it('lets the callback replace the output (a custom-gradient identity captures dL/d(output))', () => {
+    gradientCapture();
   });
 
   function gradientCapture(): void {
-    const model = tinySiamese({ seed: 3 }); // built on the current (cpu) backend
+    const model = tinySiamese({ seed: 3 });
     const x = randomImages(3, 8, 21);
     const y = randomImages(3, 8, 22);
     const grads: tf.Tensor[] = [];
@@ -152,6 +144,27 @@ describe('tapLayers', () => {
     expect(close(gl!, gr!)).toBe(false); // the two branches get different gradients, so the pairing is tested
     tf.dispose([loss, ...Object.values(varGrads), ...grads, ...outputs, gl!, gr!, direct, x, y]);
   }
+
+  it('sees every application during model.fit (training path), and training still works', async () => {
+    const trainable = tinySiamese({ seed: 5 });
+    trainable.compile({ optimizer: tf.train.sgd(0.1), loss: 'binaryCrossentropy' });
+    const l = randomImages(8, 8, 31);
+    const r = randomImages(8, 8, 32);
+    const y = tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0], [8, 1]);
+    const shapes: number[][] = [];
+    const before = trainable.getWeights().map((w) => w.dataSync().slice());
+    const restore = tapLayers(trainable, ['conv2'], (_p, output) => void shapes.push(output.shape));
+    try {
+      await trainable.fit([l, r], y, { batchSize: 4, epochs: 1, shuffle: false, verbose: 0 });
+    } finally {
+      restore();
+    }
+    expect(shapes).toEqual([[4, 4, 4, 8], [4, 4, 4, 8], [4, 4, 4, 8], [4, 4, 4, 8]]); // 2 batches × 2 branches
+    const changed = trainable.getWeights().some((w, i) => w.dataSync().some((v, j) => v !== before[i]![j]));
+    expect(changed).toBe(true);
+    tf.dispose([l, r, y]);
+    trainable.dispose();
+  });
 
   it('sees conv2 during model.execute on a model without a shared nested model', () => {
     const x = tfl.input({ shape: [6, 6, 1] });
