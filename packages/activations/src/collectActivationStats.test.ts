@@ -102,6 +102,19 @@ describe('collectActivationStats on a small Siamese model', () => {
     tf.dispose(batches.flat());
   });
 
+  it('does not count forward passes that a callback runs itself', async () => {
+    const model = tinySiamese();
+    const batches = pairsOfBatches([3, 3], 8, 70);
+    const stats = await collectActivationStats(model, batches, {
+      layers: ['conv2'],
+      onPredictions: () => {
+        tf.dispose(model.predict(batches[0]!) as tf.Tensor); // e.g. an evaluator running the model again
+      },
+    });
+    expect(stats.conv2!.images).toBe(12);
+    tf.dispose(batches.flat());
+  });
+
   it('accepts async iterables, disposes inputs on request, and leaks nothing', async () => {
     const model = tinySiamese();
     const before = tf.memory().numTensors;

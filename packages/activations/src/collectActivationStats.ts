@@ -102,8 +102,10 @@ export async function collectActivationStats(
     accumulators.set(path, new ChannelStatsAccumulator({ layer: path, dataFormat: layerDataFormat(entry, options.dataFormat, path), reduceOn: options.reduceOn }));
   }
 
+  // Only this function's own forward passes count: a callback that runs the model again is not recorded.
+  let inPass = false;
   const restore = tapLayers(model, paths, (path, output) => {
-    accumulators.get(path)!.enqueue(output);
+    if (inPass) accumulators.get(path)!.enqueue(output);
   });
   let index = 0;
   let start = 0;
@@ -120,7 +122,12 @@ export async function collectActivationStats(
       const size = inputs[0]!.shape[0] ?? 0;
       let output: Tensor | Tensor[] | undefined;
       try {
-        output = model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: Math.max(size, 1) });
+        inPass = true;
+        try {
+          output = model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: Math.max(size, 1) });
+        } finally {
+          inPass = false;
+        }
         for (const acc of accumulators.values()) await acc.flush();
         await options.onPredictions?.(output, { index, size, start });
       } finally {
