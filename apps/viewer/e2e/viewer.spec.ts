@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { expect, test } from '@playwright/test';
 import { readFixture } from './fixture';
 import { expectAccuracy, openViewer, screenshotPath, whatIfResult } from './openViewer';
@@ -171,4 +172,17 @@ test('the run folder with the viewer copied in works as plain static files', asy
   expect(watch.errors).toEqual([]);
   expect(watch.external).toEqual([]);
   expect(watch.failed).toEqual([]);
+});
+
+test('axe finds no accessibility violation (labels, roles, contrast, keyboard)', async ({ page }) => {
+  await openViewer(page, fx.url);
+  await page.locator(`.map[data-channel="${fx.masks.strongest![0]}"]`).click();
+  await whatIfResult(page, fx.masks.strongest!);
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(violations).toEqual([]);
 });

@@ -85,7 +85,14 @@ async function start(): Promise<void> {
     ].map(([id, label]) => h('a', { href: `#${id}` }, label as string)),
   );
 
-  const accuracyBox = h('div', { class: 'chart', id: 'accuracy-chart', role: 'figure', 'aria-label': 'Test pair accuracy against the number of channels pruned' });
+  const describeCurve = (s: Results['summary'][number]): string =>
+    `${s.criterion}: ${[0, 8, 16, 24, s.k.length - 1].filter((k) => k < s.k.length).map((k) => `K ${k} ${formatAccuracy(s.mean[k] as number)}`).join(', ')}`;
+  const accuracyBox = h('div', {
+    class: 'chart',
+    id: 'accuracy-chart',
+    role: 'img',
+    'aria-label': `Chart of test pair accuracy against channels pruned. ${results.summary.map(describeCurve).join('. ')}.`,
+  });
   const chart = accuracyChart(accuracyBox, results);
 
   // What-if pruning: criterion/K controls, the map grid and the table all edit one mask.
@@ -156,7 +163,17 @@ async function start(): Promise<void> {
     }
   }
 
-  const costBox = h('div', { class: 'chart', id: 'cost-chart', role: 'figure', 'aria-label': 'Parameters, MACs and latency of the pruned model against K' });
+  const lastCost = results.costs[results.costs.length - 1];
+  const firstCost = results.costs[0];
+  const costBox = h('div', {
+    class: 'chart',
+    id: 'cost-chart',
+    role: 'img',
+    'aria-label':
+      firstCost && lastCost
+        ? `Chart of the pruned model's cost against K: parameters from ${formatCount(firstCost.params)} at K ${firstCost.k} to ${formatCount(lastCost.params)} at K ${lastCost.k}; MACs per pair from ${formatCount(firstCost.macs)} to ${formatCount(lastCost.macs)}.`
+        : 'No costs were measured.',
+  });
   let costView: View | undefined;
   const renderCost = async (): Promise<void> => {
     if (results.costs.length === 0) {

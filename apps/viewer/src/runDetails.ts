@@ -59,7 +59,7 @@ export function runDetails(results: Results, base: URL): HTMLElement {
           h('th', { scope: 'row' }, run.seed),
           h('td', { class: 'num' }, formatAccuracy(run.test.accuracy)),
           h('td', { class: 'num' }, run.test.loss.toFixed(4)),
-          h('td', { class: 'num' }, run.test.auc.toFixed(4)),
+          h('td', { class: 'num' }, run.test.auc === null ? '—' : run.test.auc.toFixed(4)),
           h('td', { class: 'num' }, formatCount(run.model.parameters)),
           h('td', { class: 'num' }, run.model.history.length),
           h('td', {}, run.model.reused ? 'reused from cache' : 'trained'),

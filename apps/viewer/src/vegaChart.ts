@@ -60,5 +60,7 @@ export async function renderChart(container: HTMLElement, spec: TopLevelSpec): P
     logLevel: 1,
   });
   await view.runAsync();
+  // Screen readers get the container's text summary (its aria-label); vega's per-mark SVG groups carry no names.
+  container.querySelector('svg')?.setAttribute('aria-hidden', 'true');
   return view;
 }
