@@ -183,6 +183,44 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   }, 300_000);
 });
 
+describe('pnpm experiment beyond the reference (small configuration)', () => {
+  it('sweeps several criteria over several seeds, ranks on held-out train pairs, fine-tunes and exports', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prune-beyond-'));
+    try {
+      const args = ['--train-fraction', '0.02', '--test-fraction', '0.03', '--train-pairs', '192', '--test-pairs', '120', '--epochs', '1', '--progress', 'lines'];
+      const run = await runCli([...args, '--criteria', 'mean,random', '--seeds', '3,4', '--calibration', 'train', '--calibration-fraction', '0.01', '--calibration-pairs', '100', '--fine-tune-epochs', '1', '--export-k', '6', '--layer', 'conv1', '--out-dir', out, '--run-id', 'beyond']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('ranked on held-out train pairs');
+      const file = join(out, 'beyond', 'results.json');
+      const results = parseResults(readFileSync(file, 'utf8'), file);
+      expect(results.layer).toEqual({ name: 'encoder/conv1', channels: 16 });
+      expect(results.calibration).toMatchObject({ source: 'train', pairs: 100, images: 200, heldOut: true });
+      expect(results.seedRuns.map((r) => r.seed)).toEqual([3, 4]);
+      expect(results.seedRuns[1]!.model.path).toBe('models/seed-4');
+      expect(results.seedRuns.map((r) => r.stats.images)).toEqual([200, 200]);
+      expect(results.summary.map((s) => [s.criterion, s.seeds, s.k.length])).toEqual([['mean', 2, 16], ['random', 2, 16]]);
+      // The std over two seeds is |a - b| / √2 at every K.
+      const [a, b] = results.seedRuns.map((r) => r.criteria[0]!.accuracy);
+      results.summary[0]!.std.forEach((std, k) => expect(std).toBeCloseTo(Math.abs(a![k]! - b![k]!) / Math.SQRT2, 12));
+      for (const r of results.seedRuns) {
+        for (const c of r.criteria) {
+          expect(c.fineTune).toHaveLength(1);
+          expect(c.fineTune[0]).toMatchObject({ k: 6, epochs: 1, accuracyBefore: c.accuracy[6] });
+        }
+      }
+      expect(results.exports.map((e) => e.path).sort()).toEqual(['pruned/mean-k6', 'pruned/mean-k6-finetuned', 'pruned/random-k6', 'pruned/random-k6-finetuned']);
+      expect(existsSync(join(out, 'beyond', 'pruned', 'random-k6-finetuned', 'model.json'))).toBe(true);
+      const tables = run.stdout.trim().split('\n');
+      expect(tables[0]).toBe('# criterion mean, mean over 2 seeds');
+      expect(tables[16]).toBe('# criterion random, mean over 2 seeds');
+      expect(tables.filter((l) => TABLE_LINE.test(l))).toHaveLength(30);
+      expect(pngSize(join(out, 'beyond', 'feature_maps.png')).width).toBeGreaterThan(600);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 400_000);
+});
+
 describe('pnpm experiment errors', () => {
   it('names the bad flag, config field and file', async () => {
     const bad = await runCli(['--train-fraction', '1.5']);
