@@ -3,8 +3,8 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { removePendingSync } from './atomicWrite.js';
-import { ConfigError, parseCli, type CliConfig } from './config.js';
-import { createProgress } from './progress.js';
+import { ConfigError, parseCli, type CliConfig } from './parseCli.js';
+import { createProgress } from './createProgress.js';
 
 /** Set in the worker process, which runs the experiment while the supervisor only relays signals. */
 const WORKER_ENV = 'PRUNE_EXPERIMENT_WORKER';

@@ -24,18 +24,18 @@ import {
 import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, saveSiameseModel, trainSiamese } from '@prune/siamese';
 import { accuracyCsv } from './accuracyCsv.js';
 import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
-import { LATENCY_BATCH, measureCosts } from './costs.js';
+import { LATENCY_BATCH, measureCosts } from './measureCosts.js';
 import { sliceInputs } from './sliceInputs.js';
 import { copyViewerInto } from './copyViewerInto.js';
-import { criterionByName } from './criteria.js';
-import { buildSeedData, loadConfiguredMnist, type SeedData } from './data.js';
+import { criterionByName } from './criterionByName.js';
+import { buildSeedData, loadConfiguredMnist, type SeedData } from './buildSeedData.js';
 import { labTable } from './labTable.js';
 import { layerStats } from './layerStats.js';
 import { loadCachedModel, modelCacheKey, storeCachedModel, type CacheMeta, type TrainingIdentity } from './modelCache.js';
 import { pairTensors } from './pairTensors.js';
-import type { Progress } from './progress.js';
-import { deriveSeed } from './seeds.js';
-import { writeViewerData, type ViewerDataIndex } from './viewerData.js';
+import type { Progress } from './createProgress.js';
+import { deriveSeed } from './deriveSeed.js';
+import { writeViewerData, type ViewerDataIndex } from './writeViewerData.js';
 import { writeFigures } from './writeFigures.js';
 
 /** Why ranking on the test pairs is optimistic, printed when the reference's calibration is used with several options. */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, type Mnist } from '@prune/mnist-pairs';
 import { runConfigSchema } from '@prune/report';
-import { buildSeedData, sampleExcluding } from './data.js';
+import { buildSeedData, sampleExcluding } from './buildSeedData.js';
 import { modelCacheKey } from './modelCache.js';
 
 describe('sampleExcluding', () => {

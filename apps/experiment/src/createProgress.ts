@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressMode } from './config.js';
+import type { ProgressMode } from './parseCli.js';
 
 /** One long step with a known amount of work (batches, images, K values). */
 export interface ProgressTask {

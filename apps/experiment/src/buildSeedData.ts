@@ -2,7 +2,7 @@ import { IMAGE_PIXELS, loadMnist, makePairs, subsetSplit, type Mnist, type Mnist
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RunConfig } from '@prune/report';
-import { deriveSeed } from './seeds.js';
+import { deriveSeed } from './deriveSeed.js';
 
 /** MNIST from the configured source; errors name the folder. */
 export async function loadConfiguredMnist(config: Pick<RunConfig, 'data'>): Promise<Mnist> {
