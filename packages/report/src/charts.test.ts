@@ -3,7 +3,7 @@ import { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec } from './accuracyVsK
 import { costSpec } from './costSpec.js';
 import { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
 import { parseResults } from './parseResults.js';
-import { renderSvg } from './renderSvg.js';
+import { compileToVega, renderSvg, toVegaSpec } from './renderSvg.js';
 import { sampleResults } from './test-utils/sampleResults.js';
 
 /** Number of mark items (path/rect children) inside the first `<g class="mark-<type> …">` group whose role matches. */
@@ -76,5 +76,13 @@ describe('chart specs render to SVG', () => {
     const noLatency = await renderSvg(costSpec(results.costs.map((c) => ({ ...c, latencyMs: null }))));
     expect(markGroups(noLatency, 'line')).toHaveLength(2);
     expect(noLatency).not.toContain('latency per batch');
+  });
+
+  it('compiles to the same Vega spec synchronously and asynchronously', async () => {
+    const results = parseResults(sampleResults(), 'r.json');
+    const spec = costSpec(results.costs);
+    const sync = toVegaSpec(spec);
+    expect(await compileToVega(spec)).toEqual(sync);
+    expect(Array.isArray(sync.marks)).toBe(true);
   });
 });

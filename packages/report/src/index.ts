@@ -38,4 +38,4 @@ export { costSpec } from './costSpec.js';
 export type { CostChartOptions } from './costSpec.js';
 export { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
 export type { FeatureMapPixel, FeatureMapsOptions, MeanMaps } from './featureMapsSpec.js';
-export { renderSvg, toVegaSpec } from './renderSvg.js';
+export { compileToVega, renderSvg, toVegaSpec } from './renderSvg.js';

@@ -2,8 +2,16 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Spec as VegaSpec } from 'vega';
 
-/** Compiles a Vega-Lite spec to a Vega spec (for callers that build their own vega View, e.g. the viewer). */
+/**
+ * Compiles a Vega-Lite spec to a Vega spec (for callers that build their own vega View, e.g. the viewer).
+ * ES modules only: from CommonJS, where vega-lite cannot be required, use {@link compileToVega}.
+ */
 export function toVegaSpec(spec: TopLevelSpec): VegaSpec {
+  return compile(spec).spec;
+}
+
+/** Compiles a Vega-Lite spec to a Vega spec; works from ES modules and CommonJS alike. */
+export async function compileToVega(spec: TopLevelSpec): Promise<VegaSpec> {
   return compile(spec).spec;
 }
 
