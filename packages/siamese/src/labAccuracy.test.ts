@@ -2,11 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { createSiameseModel } from './createSiameseModel';
 import { evaluateSiamese } from './predictPairs';
-import { allowWasmTraining } from './test-utils/allowWasmTraining';
 import { labPairs } from './test-utils/labData';
 import { trainSiamese } from './trainSiamese';
-
-allowWasmTraining();
 
 // The headline: the lab's whole training run on real MNIST. It takes minutes on wasm; it is the only long test.
 describe("the lab's run", () => {

@@ -10,9 +10,6 @@ import { predictPairs } from './predictPairs';
 import { loadSiameseModel, saveSiameseModel } from './saveSiameseModel';
 import { syntheticPairs } from './test-utils/syntheticSplit';
 import { trainSiamese } from './trainSiamese';
-import { allowWasmTraining } from './test-utils/allowWasmTraining';
-
-allowWasmTraining();
 
 const pairs = syntheticPairs(60, 64, 31);
 let model: LayersModel;

@@ -1,15 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { createSiameseModel } from './createSiameseModel';
 import { evaluateSiamese } from './predictPairs';
-import { syntheticPairs } from './test-utils/syntheticSplit';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { seedDropoutLayers } from './seededDropout';
 import { seedStream } from './seeds';
+import { syntheticPairs } from './test-utils/syntheticSplit';
 import { trainSiamese, type BatchProgress, type EpochProgress } from './trainSiamese';
-import { allowWasmTraining } from './test-utils/allowWasmTraining';
-
-allowWasmTraining();
 
 const train = syntheticPairs(300, 320, 7);
 const test = syntheticPairs(100, 200, 8);
