@@ -63,9 +63,6 @@ interface Layout {
   width: number;
   /** Values per image; position index i runs over them in memory order. */
   size: number;
-  /** The per-image values viewed as [rows, cols]: positions × channels, or channels × positions. */
-  rows: number;
-  cols: number;
   /** The shape after the batch axis, for consistency checks. */
   inner: number[];
 }
@@ -77,7 +74,7 @@ interface Queued {
 }
 
 /**
- * Per-position reductions a device batch produces, each [rows·cols], in this order: the centre m̃ of the
+ * Per-position reductions a device batch produces, each [size] (values per image, memory order), in this order: the centre m̃ of the
  * deviations (the batch's float32 mean, or the running shift K), mean of e = m̃ − x (corrects m̃), mean of e²,
  * mean of |x|, share of x > 0, max of x, max of e (= m̃ − min).
  */
@@ -271,7 +268,7 @@ export class ChannelStatsAccumulator {
       );
     }
     const S = height * width;
-    return { channels, height, width, size: S * channels, rows: first ? channels : S, cols: first ? S : channels, inner: shape.slice(1) };
+    return { channels, height, width, size: S * channels, inner: shape.slice(1) };
   }
 
   /** Checks the shape and takes a float32 view of the activation (kept when it must outlive a tidy). */
@@ -295,21 +292,22 @@ export class ChannelStatsAccumulator {
 
   /**
    * The {@link DEVICE_OUTPUTS} per-position reductions of all queued batches taken together as one batch,
-   * concatenated into [7·rows·cols]: one set of ops per flush, whatever the number of applications queued
+   * concatenated into [7·size]: one set of ops per flush, whatever the number of applications queued
    * (each op has a fixed cost comparable to a pass over a small activation).
    */
   private reduceOnDevice(queue: readonly Queued[]): Tensor {
-    const { rows, cols, size } = this.layout!;
+    const { size } = this.layout!;
     const batch = queue.reduce((n, q) => n + q.batch, 0);
     return tidy(() => {
-      const views = queue.map((q) => reshape(q.activation, [1, q.batch, rows, cols]) as Tensor4D);
-      const v = views.length === 1 ? views[0]! : (concat(views, 1) as Tensor4D); // [1, ΣB, rows, cols]
-      // A [ΣB, 1] pooling window reduces over the batch axis only; pools are fast on every backend, unlike
-      // a reduction over a leading axis (a transpose first).
-      const pool = (u: Tensor4D, op: typeof avgPool | typeof maxPool) => op(u, [batch, 1], [batch, 1], 'valid'); // [1, 1, rows, cols]
+      // Every value of an image is a pooling "channel": [1, B, 1, size]. Pooling over a [B, 1] window then
+      // reduces over the batch axis only, and with the values innermost it runs 2-4 times faster on wasm than
+      // with a [1, B, H·W, C] view (and unlike tf.sum over a leading axis, needs no transpose).
+      const views = queue.map((q) => reshape(q.activation, [1, q.batch, 1, size]) as Tensor4D);
+      const v = views.length === 1 ? views[0]! : (concat(views, 1) as Tensor4D); // [1, ΣB, 1, size]
+      const pool = (u: Tensor4D, op: typeof avgPool | typeof maxPool) => op(u, [batch, 1], [batch, 1], 'valid'); // [1, 1, 1, size]
       // The centre: the running shift K once known (one pool less), else these batches' own mean.
-      const m = this.images > 0 ? tensor4d(this.shift32, [1, 1, rows, cols]) : pool(v, avgPool);
-      const e = sub(m, v) as Tensor4D; // [1, ΣB, rows, cols], deviations from a centre near the mean: no cancellation
+      const m = this.images > 0 ? tensor4d(this.shift32, [1, 1, 1, size]) : pool(v, avgPool);
+      const e = sub(m, v) as Tensor4D; // [1, ΣB, 1, size], deviations from a centre near the mean: no cancellation
       const parts = [m, pool(e, avgPool), pool(square(e), avgPool), pool(abs(v), avgPool), pool(step(v), avgPool), pool(v, maxPool), pool(e, maxPool)];
       return concat(parts.map((t) => reshape(t, [size])));
     });
