@@ -146,7 +146,7 @@ describe('collectActivationStats on a small Siamese model', () => {
 
   it('gives clear errors naming the layers that exist', async () => {
     const model = tinySiamese();
-    const batches = pairsOfBatches([2], 8, 1);
+    const batches = pairsOfBatches([2, 2], 8, 1);
     const run = (layers: string[], items: unknown = batches) =>
       collectActivationStats(model, items as tf.Tensor[][], { layers });
     await expect(run(['conv9'])).rejects.toThrow(/no layer 'conv9' in model 'tiny_siamese'\. Layers \(path, class, output\):\n[\s\S]*encoder\/conv2 \(Conv2D/);
@@ -160,6 +160,13 @@ describe('collectActivationStats on a small Siamese model', () => {
     await expect(run(['conv2', 'conv2'])).rejects.toThrow(/'conv2' is listed twice/);
     await expect(run(['conv2'], [[batches[0]![0]]])).rejects.toThrow(/batch 0 must be an array of 2 Tensors \(model 'tiny_siamese' inputs: left, right\), got an array of 1/);
     await expect(run(['conv2'], [])).rejects.toThrow(/the batch stream was empty/);
+    const controller = new AbortController();
+    const aborting = collectActivationStats(model, batches, {
+      layers: ['conv2'],
+      signal: controller.signal,
+      onPredictions: () => controller.abort(),
+    });
+    await expect(aborting).rejects.toThrow(/aborted before batch 1/);
     tf.dispose(batches.flat());
   });
 });
