@@ -5,7 +5,7 @@ import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
-import { countMacs, countParams, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+import { channelLayout, countMacs, countParams, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
 import type { Mnist } from '@prune/mnist-pairs';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -30,6 +30,7 @@ import { copyViewerInto } from './copyViewerInto.js';
 import { criterionByName } from './criterionByName.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from './buildSeedData.js';
 import { labTable } from './labTable.js';
+import { layerStage } from './layerGraph.js';
 import { layerStats } from './layerStats.js';
 import { loadCachedModel, modelCacheKey, storeCachedModel, type CacheMeta, type TrainingIdentity } from './modelCache.js';
 import { pairTensors } from './pairTensors.js';
@@ -111,6 +112,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   const backend: BackendSelection = await time('backend', () => selectBackend(config.backend, { loadTfjsNode: () => import('@tensorflow/tfjs-node') }));
   progress.log(`backend: ${backend.backend} (${backend.reason})`);
   registerSiameseFusion();
+  checkLayer(config.layer);
 
   const loadTask = progress.task('load data', 1 + seeds.length, 'steps');
   const mnist: Mnist = await time('load', () => loadConfiguredMnist(config));
@@ -277,7 +279,8 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
 
   const figureStart = performance.now();
   const draft = parseWithSchema(resultsSchema, input, 'results.json (being written)');
-  const files = await writeFigures(runDir, draft);
+  const files = await writeFigures(runDir, draft, { stage: siameseLayerStage(config.layer) });
+  if (!files.includes('feature_maps.png')) progress.log(`note: ${layerPath} has 1×1 outputs: no feature_maps figure (per-channel statistics are in results.json)`);
   await writeFileAtomic(join(runDir, 'accuracy_vs_k.csv'), accuracyCsv(draft));
   await writeFileAtomic(join(runDir, 'costs.csv'), costsCsv(costs));
   timings.figures = (performance.now() - figureStart) / 1000;
@@ -308,6 +311,29 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   progress.log(`run folder: ${relative(process.cwd(), finalDir) || finalDir} (${files.length + 4} files, model/, viewer-data/)`);
   progress.log(`time: ${Object.entries(results.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}`);
   return { runDir: finalDir, results };
+}
+
+/** Where the statistics of a Siamese layer are taken, e.g. `before ReLU` for the reference's linear convs. */
+function siameseLayerStage(layer: string): string {
+  const probe = createSiameseModel();
+  try {
+    return layerStage(probe, resolveLayerEntry(probe, layer).path);
+  } finally {
+    probe.dispose();
+  }
+}
+
+/** Fails at once (before loading data or training) when --layer names no prunable layer of the Siamese model. */
+function checkLayer(layer: string): void {
+  const probe = createSiameseModel();
+  try {
+    const entry = resolveLayerEntry(probe, layer);
+    channelLayout(entry.layer, entry.path);
+  } catch (error) {
+    throw new Error(`--layer ${layer}: ${(error as Error).message}`);
+  } finally {
+    probe.dispose();
+  }
 }
 
 function roundTimings(timings: Record<string, number>): Record<string, number> {

@@ -9,14 +9,19 @@ function isReferenceConfig(results: Results): boolean {
   return c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
 }
 
-/** Writes accuracy_vs_k, feature_maps and costs as SVG and PNG (2× scale) into the run folder; returns the file names. */
-export async function writeFigures(runDir: string, results: Results): Promise<string[]> {
+/**
+ * Writes accuracy_vs_k, feature_maps (for layers with spatial maps) and costs as SVG and PNG (2× scale) into the
+ * run folder; `stage` says where the maps are taken (e.g. `before ReLU`). Returns the file names.
+ */
+export async function writeFigures(runDir: string, results: Results, options: { stage?: string } = {}): Promise<string[]> {
   const first = results.seedRuns[0];
   if (!first) throw new Error('writeFigures: no seed runs');
   const reference = isReferenceConfig(results) ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined;
+  const [, height, width] = first.stats.mapShape;
   const figures = [
     { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results, reference ? { reference } : {}) },
-    { name: 'feature_maps', spec: featureMapsSpec({ ...first.stats, layer: results.layer.name }) },
+    // 1×1 "maps" (a Dense layer) carry nothing a picture would show; their per-channel means are in results.json.
+    ...(height * width > 1 ? [{ name: 'feature_maps', spec: featureMapsSpec({ ...first.stats, layer: results.layer.name, stage: options.stage }) }] : []),
     ...(results.costs.length > 0 ? [{ name: 'costs', spec: costSpec(results.costs, { layer: results.layer.name, subtitle: 'channels physically removed; MACs of one forward pass of one pair (both branches)' }) }] : []),
   ];
   const written: string[] = [];

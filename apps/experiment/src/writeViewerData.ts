@@ -5,25 +5,10 @@ import { model as functionalModel, type LayersModel } from '@tensorflow/tfjs-lay
 import { resolveLayerEntry } from '@prune/activations';
 import { IMAGE_PIXELS, IMAGE_SIZE, MNIST_MEAN, MNIST_STD, type PairSet } from '@prune/mnist-pairs';
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { containerOf, isChannelPassThrough, soleConsumer } from './layerGraph.js';
 
 /** Version of the viewer data format (apps/experiment/README.md describes it). */
 export const VIEWER_DATA_VERSION = 1;
-
-type Layer = LayersModel['layers'][number];
-
-/** Layers that map a zero channel to a zero channel and keep channels apart: the cut may move past them. */
-function isChannelPassThrough(layer: Layer): boolean {
-  const cls = layer.getClassName();
-  if (cls === 'MaxPooling2D' || cls === 'Dropout' || cls === 'ReLU') return true;
-  if (cls === 'Activation') return (layer.getConfig() as { activation?: string }).activation === 'relu';
-  return false;
-}
-
-/** The single consumer of a layer's output inside `container`, or null when there are none or several. */
-function soleConsumer(container: LayersModel, layer: Layer): Layer | null {
-  const consumers = container.layers.filter((l) => l.inboundNodes.some((node) => node.inboundLayers.includes(layer)));
-  return consumers.length === 1 ? (consumers[0] as Layer) : null;
-}
 
 /** What the index says about the cached features. */
 export interface FeatureInfo {
@@ -102,11 +87,9 @@ export async function writeViewerData(
 
 /** Features at the cut for every image, when the pruned layer sits in a single-input (sub)model; else null. */
 async function writeFeatures(dir: string, model: LayersModel, path: string, images: Float32Array, count: number, batchSize: number): Promise<FeatureInfo | null> {
-  const segments = path.split('/');
-  let container: LayersModel = model;
-  for (const name of segments.slice(0, -1)) container = container.getLayer(name) as unknown as LayersModel;
+  const { container, layer, prefix } = containerOf(model, path);
   if (container.inputs.length !== 1) return null;
-  let cut = container.getLayer(segments[segments.length - 1] as string);
+  let cut = layer;
   const passThrough: string[] = [];
   for (let next = soleConsumer(container, cut); next && isChannelPassThrough(next); next = soleConsumer(container, next)) {
     passThrough.push(next.name);
@@ -124,7 +107,6 @@ async function writeFeatures(dir: string, model: LayersModel, path: string, imag
     dispose([x, y]);
   }
   await writeFileAtomic(join(dir, 'features.f32'), new Uint8Array(out.buffer));
-  const prefix = segments.slice(0, -1).join('/');
   return {
     file: 'features.f32',
     dtype: 'float32',

@@ -57,7 +57,7 @@ describe('chart specs render to SVG', () => {
   it('feature maps: C titled maps of H×W rects and one colour bar', async () => {
     const results = parseResults(sampleResults(), 'r.json');
     const stats = results.seedRuns[0]!.stats;
-    const svg = await renderSvg(featureMapsSpec(stats));
+    const svg = await renderSvg(featureMapsSpec({ ...stats, stage: 'before ReLU' }));
     const rects = markGroups(svg, 'rect').map((g) => count(g, '<path'));
     expect(rects).toHaveLength(32);
     expect(rects.every((n) => n === 14 * 14)).toBe(true);

@@ -8,6 +8,8 @@ export interface MeanMaps {
   mapShape: readonly [number, number, number];
   /** Number of images averaged, shown in the subtitle when given. */
   images?: number;
+  /** Where the maps are taken, shown in the title in parentheses, e.g. `before ReLU`. */
+  stage?: string;
 }
 
 /** Options of the feature-map grid. */
@@ -68,7 +70,7 @@ export function featureMapsSpec(maps: MeanMaps, options: FeatureMapsOptions = {}
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
-      text: `Mean feature maps of ${maps.layer} (before ReLU)`,
+      text: `Mean feature maps of ${maps.layer}${maps.stage ? ` (${maps.stage})` : ''}`,
       subtitle: `${channels} channels, ${height}×${width}${maps.images ? `, averaged over ${maps.images} images` : ''}; each map min-max normalised`,
     },
     // `edge` duplicates `norm` for the stroke, so its (hidden) legend does not merge with the colour bar.
