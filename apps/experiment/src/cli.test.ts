@@ -174,6 +174,9 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     expect(again.seedRuns[0]!.test).toEqual(results.seedRuns[0]!.test);
     expect(again.summary[0]!.mean).toEqual(results.summary[0]!.mean);
     expect(again.exports).toEqual([]);
+    // --no-cache refreshes the cache entry (same key), which later runs then reuse.
+    const meta = JSON.parse(readFileSync(join(out, '.cache', again.seedRuns[0]!.model.cacheKey, 'meta.json'), 'utf8'));
+    expect(Date.parse(meta.createdAt)).toBeGreaterThan(Date.parse(results.createdAt));
   }, 300_000);
 
   it('refuses to overwrite an existing run folder', async () => {

@@ -67,14 +67,17 @@ export async function loadCachedModel(cacheDir: string, key: string, warn: (line
   }
 }
 
-/** Stores a trained model in the cache as one atomic folder rename; an entry written meanwhile is kept. */
-export async function storeCachedModel(cacheDir: string, model: LayersModel, meta: CacheMeta): Promise<void> {
+/**
+ * Stores a trained model in the cache as one atomic folder rename. With `replace` (--no-cache) an existing entry is
+ * replaced; otherwise an entry written meanwhile by another run is kept.
+ */
+export async function storeCachedModel(cacheDir: string, model: LayersModel, meta: CacheMeta, options: { replace?: boolean } = {}): Promise<void> {
   await writeDirAtomic(
     cacheEntryDir(cacheDir, meta.key),
     async (temp) => {
       await saveSiameseModel(model, join(temp, 'model'));
       await writeJsonAtomic(join(temp, 'meta.json'), meta);
     },
-    { keepExisting: true },
+    { keepExisting: !options.replace },
   );
 }

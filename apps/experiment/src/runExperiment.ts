@@ -406,7 +406,7 @@ async function trainOrReuse(
     backend: backend.backend,
     createdAt: new Date().toISOString(),
   };
-  await time('cache', () => storeCachedModel(cacheDir, model, meta));
+  await time('cache', () => storeCachedModel(cacheDir, model, meta, { replace: !config.cache }));
   return { model, meta, reused: false };
 }
 
