@@ -1,5 +1,6 @@
 // The lab's run (6000/1000 images, 10000/2000 pairs, batch 64, 10 epochs) for several seeds: test pair accuracy,
-// loss, AUC and training time. Usage: pnpm bench [backend=wasm] [seeds=1,2,3] [epochs=10]
+// loss, AUC and training time. Usage: tsx bench/seeds.ts [backend=wasm] [seeds=1,2,3] [epochs=10]; `pnpm bench` runs
+// one seed for 2 epochs (throughput), `pnpm bench:seeds` the full lab run for seeds 1, 2, 3.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
