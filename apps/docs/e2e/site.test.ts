@@ -75,6 +75,7 @@ describe('docs site', () => {
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('request', (r) => { if (!r.url().startsWith(origin)) external.push(r.url()); });
+      page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
       await page.goto(origin + path, { waitUntil: 'networkidle' });
       await expect(page.locator('h1').first().textContent()).resolves.toBeTruthy();
       expect(errors).toEqual([]);

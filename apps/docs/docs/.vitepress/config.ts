@@ -15,6 +15,8 @@ export default defineConfig({
   description: 'Channel pruning for TensorFlow.js, in Node and in the browser',
   cleanUrls: true,
   lastUpdated: false,
+  // Browsers ask for /favicon.ico unless the page names an icon.
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
