@@ -16,7 +16,8 @@ export interface EvaluateSetsOptions {
   onStep?: (setIndex: number, batchIndex: number, batches: number, predictions: Float32Array, outputSize: number) => void;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Lets the event loop run (a page paints, a progress bar moves) between batches. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Runs `ops` in order, reading and writing `values` (which must hold every value they read from outside). */
 function runOps(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tensor | undefined>, override?: (op: number) => tf.Tensor[] | null): void {
@@ -219,9 +220,109 @@ class PreActivation {
 }
 
 /**
+ * What every batch of an evaluation shares: the consumers' weights and which values are computed once per batch
+ * (from the model inputs, or from values fed at a cut such as precomputed features) and which ops run per set.
+ */
+export class ChannelSetRunner {
+  private readonly fast: boolean;
+  private readonly maths: ConsumerMath[];
+  /** Ops run for each set (the tail after the consumers, or everything after the layer). */
+  readonly perSetOps: number[];
+  /** Values computed once per batch, and the ops computing them from the fed values. */
+  readonly upstreamList: number[];
+  readonly upstreamOps: number[];
+
+  /** `fed`: the values given per batch (default the model inputs). */
+  constructor(readonly plan: SweepPlan, fed: ReadonlySet<number> = new Set(plan.graph.inputs)) {
+    const { graph } = plan;
+    const affected = new Set(plan.affected);
+    this.fast = plan.path === 'linear-consumer';
+    // Values computed once per batch: for the fast path, the consumers' inputs and whatever the tail reads from
+    // outside; for the upstream path, the layer's outputs and whatever the affected ops read from outside.
+    this.perSetOps = this.fast ? plan.tail : plan.affected.filter((o) => !(plan.targets.includes(o) && !readsAffected(plan, o, affected)));
+    const produced = new Set(this.perSetOps.flatMap((o) => graph.ops[o]!.outputs));
+    if (this.fast) plan.consumers.forEach((c) => produced.add(c.op.outputs[0]!));
+    const upstream = new Set<number>();
+    for (const o of this.perSetOps) for (const v of graph.ops[o]!.inputs) if (!produced.has(v)) upstream.add(v);
+    if (this.fast) plan.consumers.forEach((c) => upstream.add(c.input));
+    else plan.targets.filter((t) => !this.perSetOps.includes(t)).forEach((t) => upstream.add(graph.ops[t]!.outputs[0]!));
+    if (!produced.has(plan.output)) upstream.add(plan.output);
+    this.upstreamList = [...upstream];
+    this.upstreamOps = opsFor(graph, this.upstreamList, fed);
+    this.maths = this.fast ? plan.consumers.map((app) => new ConsumerMath(app, plan.layout.channels)) : [];
+  }
+
+  /** Computes one batch's upstream values from the fed values (which it disposes) and keeps them for its sets. */
+  prepare(feeds: ReadonlyMap<number, tf.Tensor>): BatchState {
+    const { graph } = this.plan;
+    const kept = tf.tidy(() => {
+      const values: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
+      feeds.forEach((t, v) => (values[v] = t));
+      runOps(graph, this.upstreamOps, values);
+      // A fed value kept as is is cloned, so the batch owns every tensor it holds.
+      return this.upstreamList.map((v) => (feeds.get(v) === values[v] ? tf.clone(values[v]!) : values[v]!));
+    });
+    tf.dispose([...feeds.values()]);
+    const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
+    this.upstreamList.forEach((v, i) => (base[v] = kept[i]));
+    const state = this.maths.map((m, j) => new PreActivation(m, base[this.plan.consumers[j]!.input]!));
+    return new BatchState(this.plan, this.perSetOps, this.maths, kept, base, state);
+  }
+
+  dispose(): void {
+    this.maths.forEach((m) => m.dispose());
+  }
+}
+
+/** One batch's upstream values, kept while sets are evaluated on it; each set starts from the previous set's state. */
+export class BatchState {
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly perSetOps: readonly number[],
+    private readonly maths: readonly ConsumerMath[],
+    private readonly kept: tf.Tensor[],
+    private readonly base: ReadonlyArray<tf.Tensor | undefined>,
+    private readonly state: PreActivation[],
+  ) {}
+
+  /** The chosen output on this batch with `set` zeroed (a new tensor, disposed by the caller). */
+  evaluate(set: readonly number[]): tf.Tensor {
+    const { plan, base } = this;
+    const { graph } = plan;
+    return tf.tidy(() => {
+      const values = [...base];
+      if (plan.path === 'linear-consumer') {
+        this.maths.forEach((m, j) => {
+          values[plan.consumers[j]!.op.outputs[0]!] = m.activate(this.state[j]!.update(set));
+        });
+        runOps(graph, plan.tail, values);
+      } else {
+        // Applications computed once are masked before anything reads them; the others are masked as they run.
+        for (const t of plan.targets) {
+          if (this.perSetOps.includes(t)) continue;
+          const v = graph.ops[t]!.outputs[0]!;
+          values[v] = maskLayerOutput(plan, base[v]!, set);
+        }
+        runOps(graph, this.perSetOps, values, (o) =>
+          plan.targets.includes(o) ? [maskLayerOutput(plan, runOp(graph.ops[o]!, values)[0]!, set)] : null,
+        );
+      }
+      const result = values[plan.output]!;
+      return result === base[plan.output] ? tf.clone(result) : result;
+    });
+  }
+
+  dispose(): void {
+    tf.dispose(this.kept);
+    for (const st of this.state) st.dispose();
+  }
+}
+
+/**
  * The chosen model output for each channel set (channels of the plan's layer zeroed as `applyChannelMask` would),
  * computed without copying the model: what is upstream of the layer once per batch, then per set either only the
- * tail after the first weighted consumer (fast path) or everything after the layer (upstream path).
+ * tail after the first weighted consumer (fast path) or everything after the layer (upstream path). Batch by
+ * batch, so only one batch's upstream values are held at a time.
  */
 export async function evaluateChannelSets(
   plan: SweepPlan,
@@ -234,58 +335,15 @@ export async function evaluateChannelSets(
   const batches = Math.ceil(count / options.batchSize);
   const predictions: Float32Array[] = [];
   let outputSize = 0;
-  const affected = new Set(plan.affected);
-  const fast = plan.path === 'linear-consumer';
-  const maths = fast ? plan.consumers.map((app) => new ConsumerMath(app, plan.layout.channels)) : [];
+  const runner = new ChannelSetRunner(plan);
   try {
-    // Values computed once per batch: for the fast path, the consumers' inputs and whatever the tail reads from
-    // outside; for the upstream path, the layer's outputs and whatever the affected ops read from outside.
-    const perSetOps = fast ? plan.tail : plan.affected.filter((o) => !(plan.targets.includes(o) && !readsAffected(plan, o, affected)));
-    const produced = new Set(perSetOps.flatMap((o) => graph.ops[o]!.outputs));
-    if (fast) plan.consumers.forEach((c) => produced.add(c.op.outputs[0]!));
-    const upstream = new Set<number>();
-    for (const o of perSetOps) for (const v of graph.ops[o]!.inputs) if (!produced.has(v)) upstream.add(v);
-    if (fast) plan.consumers.forEach((c) => upstream.add(c.input));
-    else plan.targets.filter((t) => !perSetOps.includes(t)).forEach((t) => upstream.add(graph.ops[t]!.outputs[0]!));
-    if (!produced.has(plan.output)) upstream.add(plan.output);
-    const upstreamList = [...upstream];
-    const upstreamOps = opsFor(graph, upstreamList);
-
     for (let b = 0; b < batches; b++) {
       const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
-      const kept = tf.tidy(() => {
-        const values: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
-        graph.inputs.forEach((v, i) => (values[v] = tf.slice(inputs[i]!, start, end - start)));
-        runOps(graph, upstreamOps, values);
-        return upstreamList.map((v) => values[v]!);
-      });
-      const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
-      upstreamList.forEach((v, i) => (base[v] = kept[i]));
-      const state = fast ? maths.map((m, j) => new PreActivation(m, base[plan.consumers[j]!.input]!)) : [];
+      const batch = runner.prepare(new Map(graph.inputs.map((v, i) => [v, tf.slice(inputs[i]!, start, end - start)])));
       try {
         for (const [s, set] of sets.entries()) {
-          const out = tf.tidy(() => {
-            const values = [...base];
-            if (fast) {
-              maths.forEach((m, j) => {
-                values[plan.consumers[j]!.op.outputs[0]!] = m.activate(state[j]!.update(set));
-              });
-              runOps(graph, plan.tail, values);
-            } else {
-              // Applications computed once are masked before anything reads them; the others are masked as they run.
-              for (const t of plan.targets) {
-                if (perSetOps.includes(t)) continue;
-                const v = graph.ops[t]!.outputs[0]!;
-                values[v] = maskLayerOutput(plan, base[v]!, set);
-              }
-              runOps(graph, perSetOps, values, (o) =>
-                plan.targets.includes(o) ? [maskLayerOutput(plan, runOp(graph.ops[o]!, values)[0]!, set)] : null,
-              );
-            }
-            const result = values[plan.output]!;
-            return result === base[plan.output] ? tf.clone(result) : result;
-          });
+          const out = batch.evaluate(set);
           if (b === 0 && s === 0) outputSize = out.size / (end - start);
           if (predictions[s] === undefined) predictions[s] = new Float32Array(count * outputSize);
           const data = out.dataSync() as Float32Array;
@@ -294,13 +352,12 @@ export async function evaluateChannelSets(
           options.onStep?.(s, b, batches, predictions[s]!, outputSize);
         }
       } finally {
-        tf.dispose(kept);
-        for (const st of state) st.dispose();
+        batch.dispose();
       }
       await yieldToEventLoop();
     }
   } finally {
-    maths.forEach((m) => m.dispose());
+    runner.dispose();
   }
   return { predictions, outputSize };
 }

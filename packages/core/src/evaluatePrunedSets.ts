@@ -1,9 +1,10 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { maskChannels } from './channelMask';
-import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
-import { evaluateChannelSets } from './evaluateChannelSets';
-import { defaultMetric, type Metric } from './metrics';
-import { planSweep } from './sweepPlan';
+import { resolveLayerEntry } from '@prune/activations';
+import { channelLayout } from './channelWeights';
+import { createMaskEvaluator } from './createMaskEvaluator';
+import type { EvalData } from './evalData';
+import type { Metric } from './metrics';
 import type { SweepPath } from './sweepTypes';
 
 /** What {@link evaluatePrunedSets} returns: the metric and predictions with each set of channels zeroed. */
@@ -23,8 +24,8 @@ export interface PrunedSetsResult {
 
 /**
  * The model's metric with each given set of a layer's channels zeroed (as `applyChannelMask` would), for arbitrary
- * sets (what-if pruning, ablations), through the same exact fast path as {@link sweepChannels}. An empty set is the
- * unpruned model.
+ * sets (what-if pruning, ablations), through the same exact fast path as {@link sweepChannels}: a
+ * {@link createMaskEvaluator} run over the sets in order, then disposed. An empty set is the unpruned model.
  */
 export async function evaluatePrunedSets(
   model: LayersModel,
@@ -33,21 +34,24 @@ export async function evaluatePrunedSets(
   sets: ReadonlyArray<Iterable<number>>,
   options: { metric?: Metric; output?: number; batchSize?: number } = {},
 ): Promise<PrunedSetsResult> {
-  const plan = planSweep(model, layer, options.output ?? 0);
-  const checked = sets.map((s) => maskChannels(plan.layerPath, plan.layout.channels, s).pruned);
-  if (checked.length === 0) throw new Error(`evaluatePrunedSets: no channel sets given for layer '${plan.layerPath}'`);
-  const inputs = inputList(model, data, 'evaluatePrunedSets');
-  const labels = labelArray(data, inputs[0]!.shape[0]!, 'evaluatePrunedSets');
-  const batchSize = checkBatchSize(options.batchSize, 500, 'evaluatePrunedSets');
-  const { predictions, outputSize } = await evaluateChannelSets(plan, inputs, checked, { batchSize });
-  const metric = options.metric ?? defaultMetric(outputSize);
-  return {
-    layer: plan.layerPath,
-    metrics: predictions.map((p) => metric.compute(p, labels, outputSize)),
-    metricName: metric.name,
-    predictions,
-    outputSize,
-    path: plan.path,
-    note: plan.note,
-  };
+  const entry = resolveLayerEntry(model, layer);
+  const { path } = entry;
+  const channels = channelLayout(entry.layer, path).channels;
+  const checked = sets.map((s) => maskChannels(path, channels, s).pruned);
+  if (checked.length === 0) throw new Error(`evaluatePrunedSets: no channel sets given for layer '${path}'`);
+  const evaluator = await createMaskEvaluator(model, layer, data, options);
+  try {
+    const results = checked.map((set) => evaluator.evaluate(set));
+    return {
+      layer: evaluator.layer,
+      metrics: results.map((r) => r.metric),
+      metricName: evaluator.metricName,
+      predictions: results.map((r) => r.predictions),
+      outputSize: evaluator.outputSize,
+      path: evaluator.path,
+      note: evaluator.note,
+    };
+  } finally {
+    evaluator.dispose();
+  }
 }

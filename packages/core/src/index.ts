@@ -33,3 +33,5 @@ export { criterionByName, CRITERION_NAMES } from './criteria/criterionByName';
 export type { CriterionName } from './criteria/criterionByName';
 export { evaluatePrunedSets } from './evaluatePrunedSets';
 export type { PrunedSetsResult } from './evaluatePrunedSets';
+export { createMaskEvaluator } from './createMaskEvaluator';
+export type { MaskEvaluation, MaskEvaluator, MaskEvaluatorData, MaskEvaluatorOptions, PrecomputedFeatures } from './createMaskEvaluator';
