@@ -10,13 +10,17 @@ try {
   // Built without `typedoc` first (e.g. `vitepress dev` alone): the API section is simply empty.
 }
 
+// GitHub Pages serves a project site under /<repository>/ (the docs workflow sets DOCS_BASE); locally '/'.
+const base = process.env.DOCS_BASE ?? '/';
+
 export default defineConfig({
+  base,
   title: 'prune',
   description: 'Channel pruning for TensorFlow.js, in Node and in the browser',
   cleanUrls: true,
   lastUpdated: false,
   // Browsers ask for /favicon.ico unless the page names an icon.
-  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
