@@ -5,7 +5,7 @@ import { h } from './dom';
 import { featureMapGrid } from './featureMapGrid';
 import { formatAccuracy, formatCount } from './format';
 import { loadResults, loadViewerData } from './loadRun';
-import { evaluateMask } from './maskedModel';
+import { evaluateMask } from './evaluateMask';
 import { rankingTable } from './rankingTable';
 import { runDetails } from './runDetails';
 import { renderChart } from './vegaChart';
@@ -146,9 +146,11 @@ async function start(): Promise<void> {
     running = true;
     try {
       while (pending) {
+        // Let the page paint its busy state and fold quick successive changes into one evaluation.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         pending = false;
         const snapshot = mask.slice();
-        const evaluation = await evaluateMask(engine.masked, snapshot, engine.labels);
+        const evaluation = evaluateMask(engine.evaluator, snapshot);
         if (!pending) {
           panel.show({ evaluation, mask: snapshot, backend: backendName, prepared });
           const off = snapshot.reduce((n, v) => n + (v ? 0 : 1), 0);
@@ -239,10 +241,10 @@ async function start(): Promise<void> {
     const preferred = params.get('backend') === 'cpu' ? 'cpu' : 'wasm';
     const { backend } = await initBackend(preferred);
     backendName = backend;
-    engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `computing ${data.index.layer} activations: ${done} / ${total} images (${backend})`));
+    engine = await prepareWhatIf(data, (done, total) => panel.progress(done, total, `computing ${data.index.layer} activations: batch ${done} of ${total} (${backend})`));
     document.body.dataset.whatif = 'ready';
     document.body.dataset.whatifSource = engine.source;
-    prepared = `model ready in ${(engine.prepareMs / 1000).toFixed(1)} s (${engine.source === 'features' ? "the run's cached features" : 'features from the test images'}, ${engine.masked.path === 'linear-consumer' ? 'per-channel dense contributions' : 'full tail per change'})`;
+    prepared = `model ready in ${(engine.prepareMs / 1000).toFixed(1)} s (${engine.source === 'features' ? "the run's cached features" : 'features from the test images'}, ${engine.evaluator.path === 'linear-consumer' ? 'per-channel contributions at the first dense layer' : 'everything after the layer per change'})`;
     pending = true;
     panel.busy(mask);
     await evaluateLoop();

@@ -1,13 +1,14 @@
-import { getBackend, setBackend, tensor, tensor4d, type Tensor } from '@tensorflow/tfjs-core';
+import { gather, getBackend, setBackend, tensor, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { createMaskEvaluator, type MaskEvaluator } from '@prune/core';
 import { registerSiameseFusion } from '@prune/siamese';
 // The wasm binaries are bundled as local assets: the page loads them from its own folder, never from a CDN.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { computeFeatures, planCut, type MaskedModel, type ProgressCallback } from './maskedModel';
+import type { ProgressCallback } from './evaluateMask';
 import type { ViewerData } from './loadRun';
 
 /** Picks the tfjs backend: wasm (local binaries), or cpu when wasm fails or `?backend=cpu` asks for it. */
@@ -30,12 +31,11 @@ export async function initBackend(preferred: 'wasm' | 'cpu' = 'wasm'): Promise<{
   return { backend: getBackend(), note: 'plain JavaScript (asked for)' };
 }
 
-/** The loaded what-if model: the masked model over the evaluation pairs, ready for one evaluation per change. */
+/** The loaded what-if model: @prune/core's mask evaluator over the evaluation pairs, ready for one evaluation per change. */
 export interface WhatIfEngine {
   model: LayersModel;
-  masked: MaskedModel;
-  labels: Uint8Array;
-  /** Where the cached activations came from. */
+  evaluator: MaskEvaluator;
+  /** Where the upstream activations came from. */
   source: 'features' | 'images';
   /** Time to load the model and prepare the caches, in milliseconds. */
   prepareMs: number;
@@ -50,40 +50,43 @@ function rowOfInput(model: LayersModel, rows: readonly string[]): number[] {
 }
 
 /**
- * Loads the run's trained model and prepares the activations at the cut after the pruned layer for every test
- * image: the features the run ships when it has them, else computed once here from the images (with progress).
- * Pairs then gather their two images' values, and each mask costs only what follows the cut.
+ * Loads the run's trained model and prepares @prune/core's mask evaluator on the test pairs: from the features of
+ * every test image at the cut after the pruned layer when the run ships them (each pair gathers its two images'),
+ * else from the pairs' images, run once up to the layer's first consumer (with progress). Each mask then costs only
+ * the per-channel update of that consumer and the layers after it.
  */
 export async function prepareWhatIf(data: ViewerData, onProgress: ProgressCallback): Promise<WhatIfEngine> {
   const started = performance.now();
   registerSiameseFusion();
   const model = await loadLayersModel(data.modelUrl);
   try {
-    let plan = planCut(model, data.index.layer);
-    if (plan.applicationInputs.length === 0 || plan.scopeInputCount !== 1) {
-      throw new Error(`Layer '${data.index.layer}' is not inside an encoder shared by the pair inputs; the viewer evaluates pair models`);
-    }
     const rows = rowOfInput(model, data.index.pairs.rows);
     const unitOfExample = rows.map((row) => data.pairRows[row] as Int32Array);
     const shipped = data.index.features;
-    let features: Tensor;
+    const options = { batchSize: 250, onProgress };
+    let evaluator: MaskEvaluator;
     let source: WhatIfEngine['source'];
     if (shipped && data.features) {
-      plan = plan.cutAfter(shipped.passThrough);
-      features = tensor(data.features, shipped.shape); // [images, h, w, C]
-      source = 'features';
-      onProgress(1, 1);
-    } else {
-      const images = tensor4d(data.images, data.imageShape); // [images, 28, 28, 1]
+      const features = tensor(data.features, shipped.shape); // [images, h, w, C] at the cut
       try {
-        features = await computeFeatures(plan, [images], { batchSize: 200, onProgress });
+        evaluator = await createMaskEvaluator(model, data.index.layer, { features: { layer: shipped.cut, values: features, unitOfExample }, labels: data.labels }, options);
       } finally {
-        images.dispose();
+        features.dispose();
+      }
+      source = 'features';
+    } else {
+      const inputs = tidy(() => {
+        const images = tensor4d(data.images, data.imageShape); // [images, 28, 28, 1]
+        return unitOfExample.map((units) => gather(images, tensor1d(units, 'int32'))); // [pairs, 28, 28, 1] per input
+      });
+      try {
+        evaluator = await createMaskEvaluator(model, data.index.layer, { inputs, labels: data.labels }, options);
+      } finally {
+        inputs.forEach((t: Tensor) => t.dispose());
       }
       source = 'images';
     }
-    const masked = plan.withData({ features, unitOfExample });
-    return { model, masked, labels: data.labels, source, prepareMs: performance.now() - started };
+    return { model, evaluator, source, prepareMs: performance.now() - started };
   } catch (error) {
     model.dispose();
     throw error;

@@ -1,7 +1,7 @@
 import type { CriterionResult, SeedRun } from '@prune/report';
 import { h } from './dom';
 import { formatAccuracy, formatDelta } from './format';
-import type { MaskEvaluation } from './maskedModel';
+import type { MaskEvaluation } from './evaluateMask';
 
 /** What the panel shows after an evaluation. */
 export interface WhatIfOutcome {
