@@ -8,6 +8,7 @@ import { maskChannels } from './channelMask';
 import { createMaskEvaluator, type MaskEvaluator } from './createMaskEvaluator';
 import { binaryAccuracy, categoricalAccuracy } from './metrics';
 import { plainCnn, randomInputs, randomLabels, residualModel } from './test-utils/testModels';
+import { withoutKernelLeakCheck } from './test-utils/withoutKernelLeakCheck';
 
 const TOLERANCE = 1e-5;
 
@@ -35,17 +36,6 @@ function expectSameAccuracy(got: number, naive: Float32Array, labels: ArrayLike<
   const expected = binaryAccuracy().compute(naive, labels, 1);
   const borderline = naive.filter((p) => Math.abs(p - 0.5) < TOLERANCE).length;
   expect(Math.abs(got - expected)).toBeLessThanOrEqual(borderline / naive.length);
-}
-
-async function withoutKernelLeakCheck<T>(fn: () => Promise<T>): Promise<T> {
-  // tfjs's per-kernel leak check misreports fused wasm ops under gradient recording; tf.memory() checks leaks here.
-  const previous = tf.env().getBool('IS_TEST');
-  tf.env().set('IS_TEST', false);
-  try {
-    return await fn();
-  } finally {
-    tf.env().set('IS_TEST', previous);
-  }
 }
 
 describe('createMaskEvaluator on MNIST pairs with the Siamese model', () => {

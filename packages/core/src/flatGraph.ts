@@ -1,7 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { isContainer, type ContainerLike, type Layer } from './modelGraph';
 
-type Layer = layers.Layer;
+// Why two graph walks: this one inlines nested models into one op per layer application, to run the model from any
+// value (the sweep, the mask evaluator); modelGraph.ts keeps the model tree and its nodes, because surgery edits each
+// layer's weights once and rebuilds every model of the tree.
 
 /** One application of a (non-model) layer in a model flattened into a single graph. */
 export interface GraphOp {
@@ -33,18 +36,6 @@ export interface FlatGraph {
   consumers: number[][];
   /** For each value, its static shape (batch axis null). */
   shapes: (number | null)[][];
-}
-
-/** A functional or Sequential model used as a layer. */
-interface ContainerLike {
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-  layers: Layer[];
-}
-
-function isContainer(layer: unknown): layer is ContainerLike & Layer {
-  const c = layer as Partial<ContainerLike>;
-  return Array.isArray(c.layers) && Array.isArray(c.inputs) && Array.isArray(c.outputs);
 }
 
 /**

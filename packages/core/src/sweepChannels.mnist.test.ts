@@ -14,22 +14,9 @@ import { naiveSweep } from './naiveSweep';
 import { rankChannels } from './rankChannels';
 import { sweepChannels } from './sweepChannels';
 import type { SweepResult } from './sweepTypes';
+import { withoutKernelLeakCheck } from './test-utils/withoutKernelLeakCheck';
 
 const TOLERANCE = 1e-4;
-
-/**
- * tfjs's per-kernel leak check (IS_TEST) reports fused wasm ops run under gradient recording (fusedConv2d, fusedMatMul
- * inside customGrad) although nothing stays allocated; the real leak checks here are tf.memory() before and after.
- */
-async function withoutKernelLeakCheck<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = tf.env().getBool('IS_TEST');
-  tf.env().set('IS_TEST', false);
-  try {
-    return await fn();
-  } finally {
-    tf.env().set('IS_TEST', previous);
-  }
-}
 
 /** Probabilities within TOLERANCE, and the same decision (p ≥ 0.5) except where p is within TOLERANCE of 0.5. */
 function expectSameDecisions(fast: Float32Array, naive: Float32Array): void {
