@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist, makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
 import { createSiameseModel } from '@prune/siamese';
-import { meanActivationImportance, naiveSweep, rankChannels, scoreChannels, sweepChannels } from '../src/index';
+import { createMaskEvaluator, meanActivationImportance, naiveSweep, rankChannels, scoreChannels, sweepChannels } from '../src/index';
 
 const BATCH = 500;
 
@@ -68,6 +68,28 @@ async function main(): Promise<void> {
   console.log(`naive / fast             ${(naive.seconds / fastSweep).toFixed(1).padStart(7)} x   (target >= 20)`);
   console.log(`fast / one pass          ${(fastSweep / evalPass).toFixed(2).padStart(7)} x   (target <= 2)`);
   console.log(`same accuracy at every K as the naive sweep: ${same ? 'yes' : 'NO'}`);
+
+  // The what-if evaluator: set-up once, then one channel switched off or on per change, as a person does in the viewer.
+  let t = performance.now();
+  const evaluator = await createMaskEvaluator(model, 'conv2', data, { batchSize: BATCH });
+  const setup = seconds(t);
+  const off: number[] = [];
+  const changeTimes: number[] = [];
+  for (const c of [...order.slice(0, 16), ...order.slice(0, 16)]) {
+    const i = off.indexOf(c);
+    if (i >= 0) off.splice(i, 1);
+    else off.push(c);
+    t = performance.now();
+    evaluator.evaluate(off);
+    changeTimes.push(seconds(t));
+  }
+  t = performance.now();
+  evaluator.evaluate(order.slice(0, 24));
+  const jump = seconds(t);
+  evaluator.dispose();
+  console.log(`mask evaluator set-up     ${(setup * 1000).toFixed(0).padStart(7)} ms`);
+  console.log(`one channel switched      ${(median(changeTimes) * 1000).toFixed(1).padStart(7)} ms  (median of ${changeTimes.length})`);
+  console.log(`24 channels at once       ${(jump * 1000).toFixed(1).padStart(7)} ms`);
   // Timings share the machine: the load says how much of a core the run had.
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
