@@ -12,7 +12,9 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 /** The backend that {@link selectBackend} set, and a sentence saying why, for the app to print. */
 export interface BackendSelection {
+  /** The backend now active in tfjs. */
   backend: BackendName;
+  /** One sentence on why this backend was chosen (and, for 'auto', why faster ones were passed over). */
   reason: string;
 }
 

@@ -24,9 +24,13 @@ import {
 export interface ChannelIndexMap {
   /** Length of the tensor's last axis. */
   size: number;
+  /** Index of channel 0's first entry along the last axis (a Concatenate's offset). */
   start: number;
+  /** Consecutive indices per channel at each position (a DepthwiseConv2D's depth multiplier; 1 otherwise). */
   multiplier: number;
+  /** Number of spatial positions the channels repeat over (1 before a Flatten; H·W after Flatten of [H, W, C]). */
   positions: number;
+  /** Index step from one position to the next (C after Flatten of [H, W, C] in NHWC order). */
   positionStride: number;
 }
 
@@ -47,8 +51,11 @@ export type ChannelLayerKind =
 export interface ChannelDependencyLayer {
   /** Path of the layer: 'conv2' or 'encoder/conv2'. */
   path: string;
+  /** The layer instance. */
   layer: Layer;
+  /** Its tfjs class name, e.g. 'Conv2D', 'BatchNormalization'. */
   className: string;
+  /** What the layer does with the channels: produce, carry, weight per channel, merge or read them. */
   kind: ChannelLayerKind;
   /** Source: the output map (identity). Others: the maps of the channels in the layer's (first channel) input. */
   maps: ChannelIndexMap[];

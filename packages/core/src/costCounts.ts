@@ -3,23 +3,33 @@ import { depthMultiplierOf, isContainer, modelScopes, nodesInScope, type Contain
 
 /** Parameters of one layer (a shared layer counts once). */
 export interface LayerParams {
+  /** Path of the layer: 'conv2' or 'encoder/conv2'. */
   path: string;
+  /** Its tfjs class name, e.g. 'Conv2D'. */
   className: string;
+  /** Number of scalar weights in the layer (all its weight tensors). */
   params: number;
+  /** How many of those are trainable. */
   trainable: number;
 }
 
 /** Parameter counts of a model: total, trainable, non-trainable (e.g. BatchNormalization moving statistics), per layer. */
 export interface ParamCount {
+  /** Scalar weights in the whole model, each shared layer counted once. */
   total: number;
+  /** Trainable scalar weights. */
   trainable: number;
+  /** Non-trainable scalar weights (total - trainable). */
   nonTrainable: number;
+  /** Per-layer counts of every layer with weights: the outer model's layers first, then each nested model's. */
   layers: LayerParams[];
 }
 
 /** Compute of one layer for one example, summed over every application of the layer in one model call. */
 export interface LayerMacs {
+  /** Path of the layer: 'conv2' or 'encoder/conv2'. */
   path: string;
+  /** Its tfjs class name, e.g. 'Conv2D'. */
   className: string;
   /** Times the layer runs in one model call (a shared encoder's layers run once per branch). */
   applications: number;
@@ -33,8 +43,11 @@ export interface LayerMacs {
 
 /** Compute of one model call on one example (for a two-input model: one pair), in total and per layer. */
 export interface MacCount {
+  /** Multiply-accumulates of one model call on one example, summed over the layers. */
   macs: number;
+  /** Floating-point operations of one model call on one example, summed over the layers. */
   flops: number;
+  /** Per-layer counts (input layers left out), each layer once with its applications summed. */
   layers: LayerMacs[];
   /** Paths of layers whose compute is not counted (custom or unknown classes). */
   uncounted: string[];

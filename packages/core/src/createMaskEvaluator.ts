@@ -28,7 +28,14 @@ export interface PrecomputedFeatures {
 }
 
 /** The data a mask evaluator runs on: the model inputs, or precomputed features; labels for the metric. */
-export type MaskEvaluatorData = EvalData | { features: PrecomputedFeatures; labels?: EvalData['labels'] };
+export type MaskEvaluatorData =
+  | EvalData
+  | {
+      /** Precomputed activations fed in place of the model inputs. */
+      features: PrecomputedFeatures;
+      /** One label per example (as in {@link EvalData}); needed by the metric. */
+      labels?: EvalData['labels'];
+    };
 
 /** Options of {@link createMaskEvaluator}. */
 export interface MaskEvaluatorOptions {
@@ -52,17 +59,21 @@ export interface MaskEvaluation {
 
 /** A model with one layer's upstream computed once, evaluating any set of that layer's channels zeroed. */
 export interface MaskEvaluator {
-  /** The layer's canonical path and its channel count P. */
+  /** The layer's canonical path (e.g. `encoder/conv2`). */
   layer: string;
+  /** The layer's number of output channels P. */
   channels: number;
-  /** Examples evaluated, values per example of the chosen output, and the metric's name. */
+  /** Number of examples evaluated. */
   count: number;
+  /** Values per example of the chosen output (1 for a single probability). */
   outputSize: number;
+  /** The metric's name. */
   metricName: string;
   /** The metric of the unpruned model. */
   baseline: number;
   /** How masks are evaluated (see `SweepResult.path`) and why. */
   path: Exclude<SweepPath, 'naive'>;
+  /** Why this path was taken (for `upstream`, what kept the faster path out). */
   note: string;
   /**
    * The metric and predictions with the given channels zeroed (as `applyChannelMask` would): pruned channel

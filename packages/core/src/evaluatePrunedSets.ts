@@ -13,12 +13,15 @@ export interface PrunedSetsResult {
   layer: string;
   /** The metric for each set, in the given order. */
   metrics: number[];
+  /** The metric's name. */
   metricName: string;
   /** The chosen output for each set, row-major [count, outputSize]. */
   predictions: Float32Array[];
+  /** Values per example of the chosen output (1 for a single probability). */
   outputSize: number;
   /** How the sets were evaluated (see `SweepResult.path`) and why. */
   path: Exclude<SweepPath, 'naive'>;
+  /** Why this path was taken (for `upstream`, what kept the faster path out). */
   note: string;
 }
 

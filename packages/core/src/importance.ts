@@ -9,6 +9,7 @@ export type ImportanceRequirement = 'activations' | 'data' | 'labels';
 
 /** What the caller gives {@link scoreChannels}: the model, the layer, and whatever data the criterion needs. */
 export interface ImportanceContext {
+  /** The model that holds the layer. */
   model: LayersModel;
   /** The layer whose output channels are scored (`conv2` or `encoder/conv2`). */
   layer: string;
@@ -22,6 +23,7 @@ export interface ImportanceContext {
 
 /** What a criterion's `score` receives: the resolved layer plus lazy access to its activation statistics. */
 export interface ScoringContext {
+  /** The model that holds the layer. */
   model: LayersModel;
   /** The layer's canonical path (e.g. `encoder/conv2`). */
   layerPath: string;
@@ -33,6 +35,7 @@ export interface ScoringContext {
   data: EvalData | undefined;
   /** The labels as floats, when given. */
   labels: Float32Array | null;
+  /** Examples per forward pass when the criterion runs the model (the given one, default 500). */
   batchSize: number;
   /** The layer's activation statistics: the given ones, or computed once from `data`. */
   activationStats(): Promise<ChannelStats>;

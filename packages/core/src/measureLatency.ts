@@ -11,15 +11,21 @@ export interface LatencyOptions {
 
 /** Wall-clock latency of `model.predict` on fixed inputs, in milliseconds, over the timed runs. */
 export interface LatencyStats {
+  /** Number of timed runs. */
   runs: number;
+  /** Number of untimed runs before them. */
   warmup: number;
+  /** Median run time in ms (mean of the middle two for an even number of runs). */
   medianMs: number;
+  /** Mean run time in ms. */
   meanMs: number;
-  /** 90th percentile (nearest rank). */
+  /** 90th percentile run time in ms (nearest rank). */
   p90Ms: number;
+  /** Fastest run in ms. */
   minMs: number;
+  /** Slowest run in ms. */
   maxMs: number;
-  /** Every timed run, in order. */
+  /** Every timed run in ms, in order. */
   samplesMs: number[];
 }
 

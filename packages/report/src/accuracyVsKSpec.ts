@@ -3,7 +3,12 @@ import { chartConfig, frameLayer, kAxisValues } from './chartTheme.js';
 import type { Results } from './resultsSchema.js';
 
 /** Accuracy points published by the reference experiment (one run), for overlaying on the chart. */
-export const REFERENCE_ACCURACY: ReadonlyArray<{ k: number; accuracy: number }> = [
+export const REFERENCE_ACCURACY: ReadonlyArray<{
+  /** Number of conv2 channels pruned. */
+  k: number;
+  /** Test pair accuracy (0 … 1) at that K. */
+  accuracy: number;
+}> = [
   { k: 1, accuracy: 0.962 },
   { k: 4, accuracy: 0.945 },
   { k: 8, accuracy: 0.9305 },
@@ -15,22 +20,36 @@ export const REFERENCE_ACCURACY: ReadonlyArray<{ k: number; accuracy: number }> 
 
 /** Options of the accuracy-vs-K chart. */
 export interface AccuracyChartOptions {
+  /** Width of the plot area in pixels (default 560). */
   width?: number;
+  /** Height of the plot area in pixels (default 340). */
   height?: number;
   /** Extra points drawn as grey crosses, e.g. REFERENCE_ACCURACY; omitted when undefined. */
-  reference?: { label: string; points: ReadonlyArray<{ k: number; accuracy: number }> };
+  reference?: {
+    /** Legend entry for the points. */
+    label: string;
+    /** The points: accuracy (0 … 1) at each K. */
+    points: ReadonlyArray<{ k: number; accuracy: number }>;
+  };
   /** Draw each seed's curve faintly under the mean when there are several seeds (default true). */
   seedLines?: boolean;
 }
 
 /** One row of the accuracy chart's data: a criterion's mean (and spread) at one K. */
 export interface AccuracyRow {
+  /** The importance criterion's name. */
   criterion: string;
+  /** Number of channels pruned. */
   k: number;
+  /** Mean test pair accuracy over seeds (0 … 1). */
   mean: number;
+  /** Sample standard deviation of the accuracy over seeds (0 with one seed). */
   std: number;
+  /** Lower edge of the band: mean - std, clamped at 0. */
   lo: number;
+  /** Upper edge of the band: mean + std, clamped at 1. */
   hi: number;
+  /** Number of seeds averaged. */
   seeds: number;
 }
 

@@ -6,6 +6,7 @@ import type { CostRecord } from './resultsSchema.js';
 export interface CostChartOptions {
   /** Width of each of the panels (default 240). */
   panelWidth?: number;
+  /** Height of each panel in pixels (default 220). */
   height?: number;
   /** Layer name for the title. */
   layer?: string;

@@ -3,8 +3,11 @@ import { chartConfig } from './chartTheme.js';
 
 /** Mean activation maps of one layer: values flattened [C,H,W] with their shape. */
 export interface MeanMaps {
+  /** The layer's name or path, shown in the title and in errors. */
   layer: string;
+  /** Mean activation of every channel at every position, flattened [C, H, W] (channel-major). */
   meanMap: ArrayLike<number>;
+  /** The maps' shape [C, H, W]: channels, height, width. */
   mapShape: readonly [number, number, number];
   /** Number of images averaged, shown in the subtitle when given. */
   images?: number;
@@ -22,10 +25,15 @@ export interface FeatureMapsOptions {
 
 /** One pixel of one channel's map: raw mean value and its per-map min-max normalised value. */
 export interface FeatureMapPixel {
+  /** The channel, numbered from 1. */
   channel: number;
+  /** Row within the map, from 0 at the top. */
   h: number;
+  /** Column within the map, from 0 at the left. */
   w: number;
+  /** The raw mean activation. */
   value: number;
+  /** The value min-max normalised within its channel's map to [0, 1] (0 for a constant map). */
   norm: number;
 }
 
