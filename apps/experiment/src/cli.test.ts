@@ -187,6 +187,27 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
 });
 
 describe('pnpm experiment beyond the reference (small configuration)', () => {
+  it('offers the gradient and ablation criteria; ablation ranked on the test pairs keeps the best single-channel model at K = 1', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prune-criteria-'));
+    try {
+      const args = ['--train-fraction', '0.02', '--test-fraction', '0.03', '--train-pairs', '192', '--test-pairs', '120', '--epochs', '1', '--progress', 'lines'];
+      const run = await runCli([...args, '--criteria', 'mean,l1,taylor,ablation', '--export-k', '', '--out-dir', out, '--run-id', 'criteria']);
+      expect(run.code, run.stderr).toBe(0);
+      const file = join(out, 'criteria', 'results.json');
+      const results = parseResults(readFileSync(file, 'utf8'), file);
+      const criteria = results.seedRuns[0]!.criteria;
+      expect(criteria.map((c) => c.criterion)).toEqual(['mean', 'l1', 'taylor', 'ablation']);
+      const taylor = criteria[2]!;
+      expect(taylor.scores.every((s) => s >= 0)).toBe(true);
+      // Ablation scores every channel by the accuracy lost on these very pairs when it alone is removed, so its K = 1
+      // model is the best single-channel removal: no other criterion's K = 1 model can beat it.
+      const ablationAtOne = criteria[3]!.accuracy[1]!;
+      for (const c of criteria) expect(c.accuracy[1]!).toBeLessThanOrEqual(ablationAtOne + 1e-12);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 400_000);
+
   it('sweeps several criteria over several seeds, ranks on held-out train pairs, fine-tunes and exports', async () => {
     const out = mkdtempSync(join(tmpdir(), 'prune-beyond-'));
     try {

@@ -1,10 +1,12 @@
 import {
+  ablationImportance,
   apozImportance,
   l1NormImportance,
   l2NormImportance,
   meanAbsActivationImportance,
   meanActivationImportance,
   randomImportance,
+  taylorImportance,
   type ImportanceCriterion,
 } from '@prune/core';
 
@@ -19,6 +21,8 @@ export const CRITERIA: Readonly<Record<keyof typeof CRITERION_DESCRIPTIONS, Fact
   apoz: () => apozImportance(),
   l1: () => l1NormImportance(),
   l2: () => l2NormImportance(),
+  taylor: () => taylorImportance(),
+  ablation: () => ablationImportance(),
   random: (seed) => randomImportance({ seed }),
 };
 
