@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { PairSet } from '@prune/mnist-pairs';
@@ -30,10 +31,21 @@ export interface CacheMeta {
   createdAt: string;
 }
 
-/** The cache key: a SHA-256 over the training identity, the architecture and the training pairs' pixels and labels. */
+/** Versions of the packages whose code shapes a trained model (the training loop and the training kernels). */
+function trainingCodeVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
+  return { '@prune/siamese': versionOf('@prune/siamese'), '@prune/backend': versionOf('@prune/backend') };
+}
+
+/**
+ * The cache key: a SHA-256 over the training identity, the architecture, the versions of the training code and the
+ * training pairs' pixels and labels.
+ */
 export function modelCacheKey(identity: TrainingIdentity, pairs: PairSet): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, architecture: DEFAULT_SIAMESE_CONFIG, identity }));
+  const code = trainingCodeVersions();
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, architecture: DEFAULT_SIAMESE_CONFIG, code, identity }));
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   hash.update(bytes(pairs.split.images));
   hash.update(bytes(pairs.split.labels));
