@@ -1,4 +1,4 @@
-/** Names accepted by --criteria, with what each ranks by (the registry in criteria.ts implements each one). */
+/** Names accepted by --criteria, with what each ranks by (criterionByName.ts maps each to @prune/core). */
 export const CRITERION_DESCRIPTIONS: Readonly<Record<string, string>> = {
   mean: 'mean activation before ReLU (the reference)',
   'mean-abs': 'mean |activation| before ReLU',
