@@ -1,13 +1,7 @@
 import { join } from 'node:path';
-import { REFERENCE_ACCURACY, accuracyVsKSpec, costSpec, featureMapsSpec, renderSvg, type Results } from '@prune/report';
+import { accuracyVsKSpec, costSpec, featureMapsSpec, labReference, renderSvg, type Results } from '@prune/report';
 import { writeFileAtomic } from './atomicWrite.js';
 import { renderPng } from './renderPng.js';
-
-/** The reference's own numbers are only comparable on its configuration: data, layer and calibration as the lab's. */
-function isReferenceConfig(results: Results): boolean {
-  const c = results.config;
-  return c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
-}
 
 /**
  * Writes accuracy_vs_k, feature_maps (for layers with spatial maps) and costs as SVG and PNG (2× scale) into the
@@ -16,7 +10,7 @@ function isReferenceConfig(results: Results): boolean {
 export async function writeFigures(runDir: string, results: Results, options: { stage?: string } = {}): Promise<string[]> {
   const first = results.seedRuns[0];
   if (!first) throw new Error('writeFigures: no seed runs');
-  const reference = isReferenceConfig(results) ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined;
+  const reference = labReference(results);
   const [, height, width] = first.stats.mapShape;
   const figures = [
     { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results, reference ? { reference } : {}) },

@@ -1,4 +1,4 @@
-import { accuracyVsKSpec, REFERENCE_ACCURACY, type Results } from '@prune/report';
+import { accuracyVsKSpec, labReference, type Results } from '@prune/report';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderChart } from './vegaChart';
@@ -9,12 +9,6 @@ export interface AccuracyChart {
   render(): Promise<void>;
   /** Marks the what-if model (K channels off, its accuracy), or removes the mark with null. */
   mark(point: { k: number; accuracy: number; custom: boolean } | null): Promise<void>;
-}
-
-/** The reference's numbers are only comparable on its configuration (the same test as the CLI's accuracy_vs_k.png). */
-function isReferenceConfig(results: Results): boolean {
-  const c = results.config;
-  return c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
 }
 
 /** Builds the chart from @prune/report's accuracyVsKSpec, sized to `container`. */
@@ -29,7 +23,7 @@ export function accuracyChart(container: HTMLElement, results: Results): Accurac
       const spec = accuracyVsKSpec(results, {
         width,
         height,
-        reference: isReferenceConfig(results) ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined,
+        reference: labReference(results), // the same condition as the CLI's accuracy_vs_k.png
       }) as TopLevelSpec & { layer: unknown[] };
       // The viewer adds one layer of its own on top of the shared spec: the live what-if model.
       spec.layer.push({

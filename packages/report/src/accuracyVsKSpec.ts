@@ -18,6 +18,16 @@ export const REFERENCE_ACCURACY: ReadonlyArray<{
   { k: 31, accuracy: 0.5345 },
 ];
 
+/**
+ * The lab's published points as the chart's `reference` option, for a run on the lab's configuration (embedded data,
+ * its fractions, pairs and epochs, layer conv2, ranked on the test set); undefined otherwise, where they are not comparable.
+ */
+export function labReference(results: Results): AccuracyChartOptions['reference'] {
+  const c = results.config;
+  const isLab = c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
+  return isLab ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined;
+}
+
 /** Options of the accuracy-vs-K chart. */
 export interface AccuracyChartOptions {
   /** Width of the plot area in pixels (default 560). */

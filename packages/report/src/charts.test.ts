@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec } from './accuracyVsKSpec.js';
+import { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec, labReference } from './accuracyVsKSpec.js';
 import { costSpec } from './costSpec.js';
 import { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
 import { parseResults } from './parseResults.js';
@@ -84,5 +84,15 @@ describe('chart specs render to SVG', () => {
     const sync = toVegaSpec(spec);
     expect(await compileToVega(spec)).toEqual(sync);
     expect(Array.isArray(sync.marks)).toBe(true);
+  });
+});
+
+describe('labReference', () => {
+  it("gives the lab's points only for a run on the lab's configuration", () => {
+    const lab = parseResults(sampleResults({ criteria: ['mean'] }), 'r.json');
+    expect(labReference(lab)).toEqual({ label: 'reference (PyTorch)', points: REFERENCE_ACCURACY });
+    expect(labReference({ ...lab, config: { ...lab.config, layer: 'conv1' } })).toBeUndefined();
+    expect(labReference({ ...lab, config: { ...lab.config, calibration: 'train' } })).toBeUndefined();
+    expect(labReference({ ...lab, config: { ...lab.config, testPairs: 500 } })).toBeUndefined();
   });
 });

@@ -32,7 +32,7 @@ export type {
 export { SchemaValidationError, formatIssuePath, formatIssues, parseResults, parseWithSchema } from './parseResults.js';
 export { summarizeSeeds } from './summarizeSeeds.js';
 export { CHART_FONT, chartConfig, kAxisValues } from './chartTheme.js';
-export { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec } from './accuracyVsKSpec.js';
+export { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec, labReference } from './accuracyVsKSpec.js';
 export type { AccuracyChartOptions, AccuracyRow } from './accuracyVsKSpec.js';
 export { costSpec } from './costSpec.js';
 export type { CostChartOptions } from './costSpec.js';
