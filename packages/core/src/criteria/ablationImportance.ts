@@ -1,7 +1,7 @@
-import { evaluateChannelSets } from '../evaluateChannelSets';
-import type { ImportanceCriterion } from '../importance';
-import { defaultMetric, type Metric } from '../metrics';
-import { planSweep } from '../sweepPlan';
+import { evaluateChannelSets } from '../evaluation/evaluateChannelSets';
+import type { ImportanceCriterion } from './importance';
+import { defaultMetric, type Metric } from '../evaluation/metrics';
+import { planSweep } from '../evaluation/sweepPlan';
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link ablationImportance}. */

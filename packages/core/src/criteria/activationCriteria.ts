@@ -1,4 +1,4 @@
-import type { ImportanceCriterion } from '../importance';
+import type { ImportanceCriterion } from './importance';
 
 /**
  * The lab's criterion (the default): the mean of the layer's output per channel over every position and every image

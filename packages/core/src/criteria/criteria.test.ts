@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ChannelStats } from '@prune/activations';
 import { describe, expect, it } from 'vitest';
-import { scoreChannels, type ImportanceCriterion } from '../importance';
+import { scoreChannels, type ImportanceCriterion } from './importance';
 import { smallSiamese } from '../test-utils/testModels';
 import { apozImportance, meanAbsActivationImportance, meanActivationImportance } from './activationCriteria';
 import { l1NormImportance, l2NormImportance } from './filterNormCriteria';

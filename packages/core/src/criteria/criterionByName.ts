@@ -1,4 +1,4 @@
-import type { ImportanceCriterion } from '../importance';
+import type { ImportanceCriterion } from './importance';
 import { ablationImportance } from './ablationImportance';
 import { apozImportance, meanAbsActivationImportance, meanActivationImportance } from './activationCriteria';
 import { l1NormImportance, l2NormImportance } from './filterNormCriteria';

@@ -1,5 +1,5 @@
-import { channelLayout, filterNorms } from '../channelWeights';
-import type { ImportanceCriterion } from '../importance';
+import { channelLayout, filterNorms } from '../masks/channelWeights';
+import type { ImportanceCriterion } from './importance';
 
 /** The L1 norm of each channel's filter (its kernel slice, no bias; Li et al. 2017); needs weights only. */
 export function l1NormImportance(): ImportanceCriterion {

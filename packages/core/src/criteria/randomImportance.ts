@@ -1,6 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { ImportanceCriterion } from '../importance';
+import type { ImportanceCriterion } from './importance';
 
 /** Seeded uniform random scores in [0, 1): the control every other criterion should beat. */
 export function randomImportance(options: { seed: number }): ImportanceCriterion {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runOp } from '../flatGraph';
-import type { ImportanceCriterion } from '../importance';
-import { opsFor } from '../flatGraph';
-import { planSweep } from '../sweepPlan';
+import { runOp } from '../graph/flatGraph';
+import type { ImportanceCriterion } from './importance';
+import { opsFor } from '../graph/flatGraph';
+import { planSweep } from '../evaluation/sweepPlan';
 
 /** A loss on one batch: labels and the model's output in, per-example losses (or their sum) out. */
 export type LossFunction = (labels: tf.Tensor, output: tf.Tensor) => tf.Tensor;

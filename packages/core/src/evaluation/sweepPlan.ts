@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
-import { channelLayout, type ChannelLayout } from './channelWeights';
-import { downstreamOps, flattenModel, type FlatGraph, type GraphOp } from './flatGraph';
+import { channelLayout, type ChannelLayout } from '../masks/channelWeights';
+import { downstreamOps, flattenModel, type FlatGraph, type GraphOp } from '../graph/flatGraph';
 
 type Layer = layers.Layer;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { categoricalAccuracy } from './metrics';
 import { naiveSweep } from './naiveSweep';
 import { sweepChannels } from './sweepChannels';
-import { plainCnn, randomInputs, randomLabels, residualModel, smallSiamese } from './test-utils/testModels';
+import { plainCnn, randomInputs, randomLabels, residualModel, smallSiamese } from '../test-utils/testModels';
 import type { SweepProgress, SweepResult } from './sweepTypes';
 
 function expectSamePredictions(fast: SweepResult, naive: SweepResult, tolerance: number): void {

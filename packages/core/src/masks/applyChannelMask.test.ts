@@ -4,7 +4,7 @@ import { tapLayers } from '@prune/activations';
 import { describe, expect, it } from 'vitest';
 import { applyChannelMask } from './applyChannelMask';
 import { maskChannels } from './channelMask';
-import { plainCnn, randomInputs, smallSiamese } from './test-utils/testModels';
+import { plainCnn, randomInputs, smallSiamese } from '../test-utils/testModels';
 
 function layerWeights(model: tfl.LayersModel, path: string[]): number[][] {
   let layer: tfl.layers.Layer = model.getLayer(path[0]!);

@@ -3,18 +3,18 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadMnist, makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ablationImportance } from './criteria/ablationImportance';
-import { meanActivationImportance } from './criteria/activationCriteria';
-import { taylorImportance } from './criteria/taylorImportance';
-import { applyChannelMask } from './applyChannelMask';
-import { maskChannels } from './channelMask';
-import { scoreChannels } from './importance';
+import { ablationImportance } from '../criteria/ablationImportance';
+import { meanActivationImportance } from '../criteria/activationCriteria';
+import { taylorImportance } from '../criteria/taylorImportance';
+import { applyChannelMask } from '../masks/applyChannelMask';
+import { maskChannels } from '../masks/channelMask';
+import { scoreChannels } from '../criteria/importance';
 import { binaryAccuracy } from './metrics';
 import { naiveSweep } from './naiveSweep';
-import { rankChannels } from './rankChannels';
+import { rankChannels } from '../criteria/rankChannels';
 import { sweepChannels } from './sweepChannels';
 import type { SweepResult } from './sweepTypes';
-import { withoutKernelLeakCheck } from './test-utils/withoutKernelLeakCheck';
+import { withoutKernelLeakCheck } from '../test-utils/withoutKernelLeakCheck';
 
 const TOLERANCE = 1e-4;
 

@@ -3,12 +3,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { loadMnist, makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyChannelMask } from './applyChannelMask';
-import { maskChannels } from './channelMask';
+import { applyChannelMask } from '../masks/applyChannelMask';
+import { maskChannels } from '../masks/channelMask';
 import { createMaskEvaluator, type MaskEvaluator } from './createMaskEvaluator';
 import { binaryAccuracy, categoricalAccuracy } from './metrics';
-import { plainCnn, randomInputs, randomLabels, residualModel } from './test-utils/testModels';
-import { withoutKernelLeakCheck } from './test-utils/withoutKernelLeakCheck';
+import { plainCnn, randomInputs, randomLabels, residualModel } from '../test-utils/testModels';
+import { withoutKernelLeakCheck } from '../test-utils/withoutKernelLeakCheck';
 
 const TOLERANCE = 1e-5;
 

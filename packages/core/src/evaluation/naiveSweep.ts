@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
-import { applyChannelMask } from './applyChannelMask';
-import { checkOrder, maskWeakest } from './channelMask';
-import { channelLayout } from './channelWeights';
+import { applyChannelMask } from '../masks/applyChannelMask';
+import { checkOrder, maskWeakest } from '../masks/channelMask';
+import { channelLayout } from '../masks/channelWeights';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { defaultMetric } from './metrics';
 import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';

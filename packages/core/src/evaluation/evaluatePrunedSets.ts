@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { maskChannels } from './channelMask';
+import { maskChannels } from '../masks/channelMask';
 import { resolveLayerEntry } from '@prune/activations';
-import { channelLayout } from './channelWeights';
+import { channelLayout } from '../masks/channelWeights';
 import { createMaskEvaluator } from './createMaskEvaluator';
 import type { EvalData } from './evalData';
 import type { Metric } from './metrics';

@@ -1,5 +1,5 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { depthMultiplierOf, isContainer, modelScopes, nodesInScope, type ContainerLike, type Layer, type LayerNode, type ModelScope } from './modelGraph';
+import { depthMultiplierOf, isContainer, modelScopes, nodesInScope, type ContainerLike, type Layer, type LayerNode, type ModelScope } from '../graph/modelGraph';
 
 /** Parameters of one layer (a shared layer counts once). */
 export interface LayerParams {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
-import type { ChannelMask } from './channelMask';
+import type { ChannelMask } from '../masks/channelMask';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { ChannelSetRunner, yieldToEventLoop, type BatchState } from './evaluateChannelSets';
-import { opsFor } from './flatGraph';
+import { opsFor } from '../graph/flatGraph';
 import { defaultMetric, type Metric } from './metrics';
 import { planSweep, type SweepPlan } from './sweepPlan';
 import type { SweepPath } from './sweepTypes';

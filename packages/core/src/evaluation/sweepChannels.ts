@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { checkOrder } from './channelMask';
+import { checkOrder } from '../masks/channelMask';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { evaluateChannelSets } from './evaluateChannelSets';
 import { defaultMetric } from './metrics';

@@ -3,7 +3,7 @@ import { resolveLayerEntry } from '@prune/activations';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ChannelMask } from './channelMask';
 import { channelLayout, maskedWeights } from './channelWeights';
-import { cloneModel } from './cloneModel';
+import { cloneModel } from '../surgery/cloneModel';
 
 /**
  * The lab's pruning: a copy of the model in which each masked channel's kernel slice and bias entry are 0, so the

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { opsFor, runOp, type FlatGraph } from './flatGraph';
+import { opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
 import type { ConsumerApplication, SweepPlan } from './sweepPlan';
 
 /** Predictions of one model output for each channel set, and how they were computed. */

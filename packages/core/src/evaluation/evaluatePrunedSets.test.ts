@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { applyChannelMask } from './applyChannelMask';
-import { maskChannels } from './channelMask';
+import { applyChannelMask } from '../masks/applyChannelMask';
+import { maskChannels } from '../masks/channelMask';
 import { evaluatePrunedSets } from './evaluatePrunedSets';
 import { binaryAccuracy } from './metrics';
-import { randomInputs, randomLabels, smallSiamese } from './test-utils/testModels';
+import { randomInputs, randomLabels, smallSiamese } from '../test-utils/testModels';
 
 describe('evaluatePrunedSets', () => {
   it('equals masked copies for arbitrary sets, in the given order', async () => {

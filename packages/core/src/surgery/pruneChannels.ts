@@ -1,7 +1,7 @@
 import { tensor, type Tensor } from '@tensorflow/tfjs-core';
 import { models, type LayersModel } from '@tensorflow/tfjs-layers';
-import { channelDependencies, mapChannelIndices, type ChannelDependencies } from './channelDependencies';
-import { depthMultiplierOf, leafLayers, releaseSharedLayers, type Layer } from './modelGraph';
+import { channelDependencies, mapChannelIndices, type ChannelDependencies } from '../graph/channelDependencies';
+import { depthMultiplierOf, leafLayers, releaseSharedLayers, type Layer } from '../graph/modelGraph';
 
 /** One cut in one weight of one layer: the indices removed along an axis. */
 export interface WeightCut {

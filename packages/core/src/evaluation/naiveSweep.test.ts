@@ -3,7 +3,7 @@ import { tapLayers } from '@prune/activations';
 import { describe, expect, it } from 'vitest';
 import { binaryAccuracy } from './metrics';
 import { naiveSweep } from './naiveSweep';
-import { randomInputs, randomLabels, smallSiamese } from './test-utils/testModels';
+import { randomInputs, randomLabels, smallSiamese } from '../test-utils/testModels';
 
 describe('naiveSweep', () => {
   it('matches masking the layer output in the forward pass (an independent mechanism) for every K', async () => {

@@ -1,8 +1,8 @@
 import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
 import { collectActivationStats, resolveLayerEntry, type ChannelStats } from '@prune/activations';
 import * as tf from '@tensorflow/tfjs-core';
-import { channelLayout } from './channelWeights';
-import { checkBatchSize, inputList, labelArray, sliceInputs, type EvalData } from './evalData';
+import { channelLayout } from '../masks/channelWeights';
+import { checkBatchSize, inputList, labelArray, sliceInputs, type EvalData } from '../evaluation/evalData';
 
 /** What a criterion needs besides the model's weights. */
 export type ImportanceRequirement = 'activations' | 'data' | 'labels';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { input, layers, model, sequential, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { createSiameseModel } from '@prune/siamese';
 import { countMacs, countParams } from './costCounts';
-import { pruneChannels } from './pruneChannels';
+import { pruneChannels } from '../surgery/pruneChannels';
 
 const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x: SymbolicTensor | SymbolicTensor[]) =>
   layer.apply(x) as SymbolicTensor;

@@ -21,10 +21,10 @@ import {
   registerSiameseFusion,
   saveSiameseModel,
 } from '@prune/siamese';
-import { applyChannelMask } from './applyChannelMask';
-import { maskChannels } from './channelMask';
-import { countParams } from './costCounts';
-import { releaseSharedLayers } from './modelGraph';
+import { applyChannelMask } from '../masks/applyChannelMask';
+import { maskChannels } from '../masks/channelMask';
+import { countParams } from '../costs/costCounts';
+import { releaseSharedLayers } from '../graph/modelGraph';
 import { pruneChannels, planChannelSurgery } from './pruneChannels';
 
 type Applicable = { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown };
