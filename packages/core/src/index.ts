@@ -1,37 +1,49 @@
-export { channelDependencies, mapChannelIndices } from './graph/channelDependencies';
-export type { ChannelDependencies, ChannelDependencyLayer, ChannelIndexMap, ChannelLayerKind } from './graph/channelDependencies';
-export { pruneChannels, planChannelSurgery } from './surgery/pruneChannels';
-export type { ChannelSurgeryPlan, LayerSurgery, PruneChannelsOptions, WeightCut } from './surgery/pruneChannels';
-export { countParams, countMacs } from './costs/costCounts';
-export type { LayerMacs, LayerParams, MacCount, ParamCount } from './costs/costCounts';
-export { measureLatency } from './costs/measureLatency';
-export type { LatencyOptions, LatencyStats } from './costs/measureLatency';
-export { cloneModel } from './surgery/cloneModel';
-export { channelLayout, CHANNEL_LAYER_CLASSES } from './masks/channelWeights';
-export type { ChannelLayout, ChannelWeight } from './masks/channelWeights';
-export { rankChannels } from './criteria/rankChannels';
-export { maskWeakest, maskChannels } from './masks/channelMask';
-export type { ChannelMask } from './masks/channelMask';
-export { applyChannelMask } from './masks/applyChannelMask';
-export type { EvalData } from './evaluation/evalData';
-export { binaryAccuracy, categoricalAccuracy, defaultMetric } from './evaluation/metrics';
-export type { Metric } from './evaluation/metrics';
+// graph and layer semantics
+export { channelGroup, channelGroups } from './graph/channelGroups';
+export type { ChannelGroup, GroupApplication, GroupMember, ModelGroups, RefusedLayer } from './graph/channelGroups';
+export { mapChannelIndices } from './graph/channelIndexMap';
+export type { ChannelIndexMap } from './graph/channelIndexMap';
+export { layerSemantics, KNOWN_LAYER_CLASSES } from './graph/layerTable';
+export type { ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
+// criteria
 export { scoreChannels } from './criteria/importance';
 export type { ImportanceCriterion, ImportanceContext, ImportanceRequirement, ScoringContext } from './criteria/importance';
+export { rankChannels } from './criteria/rankChannels';
 export { meanActivationImportance, meanAbsActivationImportance, apozImportance } from './criteria/activationCriteria';
 export { l1NormImportance, l2NormImportance } from './criteria/filterNormCriteria';
 export { randomImportance } from './criteria/randomImportance';
-export { naiveSweep } from './evaluation/naiveSweep';
-export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './evaluation/sweepTypes';
-export { sweepChannels } from './evaluation/sweepChannels';
-export type { FastSweepOptions } from './evaluation/sweepChannels';
 export { taylorImportance, defaultLoss } from './criteria/taylorImportance';
 export type { TaylorOptions, LossFunction } from './criteria/taylorImportance';
 export { ablationImportance } from './criteria/ablationImportance';
 export type { AblationOptions } from './criteria/ablationImportance';
 export { criterionByName, CRITERION_NAMES } from './criteria/criterionByName';
 export type { CriterionName } from './criteria/criterionByName';
+// masks
+export { maskWeakest, maskChannels } from './masks/channelMask';
+export type { ChannelMask, CheckedChannelMask } from './masks/channelMask';
+export { applyChannelMask } from './masks/applyChannelMask';
+// surgery
+export { pruneChannels } from './surgery/pruneChannels';
+export { planSurgery } from './surgery/planSurgery';
+export type { ConfigChange, LayerSurgery, SurgeryOptions, SurgeryPlan, WeightCut } from './surgery/planSurgery';
+export type { GroupMask } from './masks/groupMasks';
+export { cloneModel } from './surgery/cloneModel';
+// sweep and evaluation
+export type { EvalData } from './evaluation/evalData';
+export { binaryAccuracy, categoricalAccuracy, defaultMetric } from './evaluation/metrics';
+export type { Metric } from './evaluation/metrics';
+export { naiveSweep } from './evaluation/naiveSweep';
+export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './evaluation/sweepTypes';
+export { sweepChannels } from './evaluation/sweepChannels';
+export type { FastSweepOptions } from './evaluation/sweepChannels';
 export { evaluatePrunedSets } from './evaluation/evaluatePrunedSets';
 export type { PrunedSetsResult } from './evaluation/evaluatePrunedSets';
 export { createMaskEvaluator } from './evaluation/createMaskEvaluator';
 export type { MaskEvaluation, MaskEvaluator, MaskEvaluatorData, MaskEvaluatorOptions, PrecomputedFeatures } from './evaluation/createMaskEvaluator';
+// costs
+export { countParams } from './costs/countParams';
+export type { LayerParams, ParamCount } from './costs/countParams';
+export { countMacs } from './costs/countMacs';
+export type { LayerMacs, MacCount } from './costs/countMacs';
+export { measureLatency } from './costs/measureLatency';
+export type { LatencyOptions, LatencyStats } from './costs/measureLatency';

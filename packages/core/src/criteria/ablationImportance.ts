@@ -1,8 +1,8 @@
-import { evaluateChannelSets } from '../evaluation/evaluateChannelSets';
-import type { ImportanceCriterion } from './importance';
-import { defaultMetric, type Metric } from '../evaluation/metrics';
-import { planSweep } from '../evaluation/sweepPlan';
 import type * as tf from '@tensorflow/tfjs-core';
+import { evaluateChannelSets } from '../evaluation/evaluateChannelSets';
+import { planMasks } from '../evaluation/maskPlan';
+import { defaultMetric, type Metric } from '../evaluation/metrics';
+import type { ImportanceCriterion } from './importance';
 
 /** Options of {@link ablationImportance}. */
 export interface AblationOptions {
@@ -13,19 +13,19 @@ export interface AblationOptions {
 }
 
 /**
- * The oracle: each channel's score is the metric's drop when that channel alone is zeroed (baseline − metric), so
- * a channel whose removal costs nothing scores 0. Computed through the fast sweep path (the layer's upstream
- * once, one channel subtracted per evaluation), so it costs about one evaluation plus P small tails. Needs data
- * and, for the default metric, labels.
+ * The oracle: each channel's score is the metric's drop when that channel of the whole group alone is pruned
+ * (baseline − metric), so a channel whose removal costs nothing scores 0. Computed through the exact evaluation
+ * path of the sweep (the group's upstream once, one channel subtracted per evaluation), so it costs about one
+ * evaluation plus P small tails. Needs data and, for the default metric, labels.
  */
 export function ablationImportance(options: AblationOptions = {}): ImportanceCriterion {
   return {
     name: 'ablation',
     requires: options.metric ? ['data'] : ['data', 'labels'],
     async score(ctx) {
-      const plan = planSweep(ctx.model, ctx.layerPath, options.output ?? 0);
+      const plan = planMasks(ctx.model, ctx.layer, options.output ?? 0);
       const inputs = Array.isArray(ctx.data!.inputs) ? [...(ctx.data!.inputs as readonly tf.Tensor[])] : [ctx.data!.inputs as tf.Tensor];
-      const sets = [[], ...Array.from({ length: plan.layout.channels }, (_, c) => [c])];
+      const sets = [[], ...Array.from({ length: plan.channels }, (_, c) => [c])];
       const { predictions, outputSize } = await evaluateChannelSets(plan, inputs, sets, { batchSize: ctx.batchSize });
       const metric = options.metric ?? defaultMetric(outputSize);
       const baseline = metric.compute(predictions[0]!, ctx.labels, outputSize);

@@ -21,6 +21,9 @@ function handConv(): tfl.Sequential {
   const kernel = new Float32Array(12);
   filters.forEach((f, c) => f.forEach((v, p) => (kernel[p * 3 + c] = v)));
   m.layers[0]!.setWeights([tf.tensor4d(kernel, [2, 2, 1, 3]), tf.tensor1d([100, -100, 7])]);
+  // A consumer, so the conv's channels form a prunable group (they may not be the model's output).
+  m.add(tfl.layers.flatten());
+  m.add(tfl.layers.dense({ units: 1 }));
   return m;
 }
 
@@ -48,6 +51,7 @@ describe('filter-norm criteria', () => {
   it('works for Dense units (kernel rows are inputs, columns are units)', async () => {
     const m = tfl.sequential();
     m.add(tfl.layers.dense({ name: 'd', inputShape: [2], units: 2 }));
+    m.add(tfl.layers.dense({ units: 1 }));
     m.layers[0]!.setWeights([tf.tensor2d([[1, -3], [2, 4]]), tf.tensor1d([0, 0])]);
     expect(Array.from(await scoreChannels(l1NormImportance(), { model: m, layer: 'd' }))).toEqual([3, 7]);
     m.dispose();
@@ -91,9 +95,9 @@ describe('scoreChannels errors', () => {
       /criterion 'mean-activation' on layer 'encoder\/conv2' needs activation statistics: pass 'stats'.*or 'data'/,
     );
     await expect(scoreChannels(l1NormImportance(), { model, layer: 'nope' })).rejects.toThrow(/no layer 'nope'/);
-    await expect(scoreChannels(l1NormImportance(), { model, layer: 'pool2' })).rejects.toThrow(/'encoder\/pool2' \(MaxPooling2D\) has no output channels/);
+    await expect(scoreChannels(l1NormImportance(), { model, layer: 'pool2' })).rejects.toThrow(/'encoder\/pool2' \(MaxPooling2D\) has no prunable output channels/);
     const stats = fakeStats('conv1', 4, {});
-    await expect(scoreChannels(meanActivationImportance(), { model, layer: 'conv2', stats })).rejects.toThrow(/stats are for layer 'conv1' with 4 channels/);
+    await expect(scoreChannels(meanActivationImportance(), { model, layer: 'conv2', stats })).rejects.toThrow(/stats are for 'conv1', not for 'encoder\/conv2'/);
     const needsLabels: ImportanceCriterion = { name: 'mine', requires: ['data', 'labels'], score: () => [] };
     await expect(scoreChannels(needsLabels, { model, layer: 'conv2' })).rejects.toThrow(/criterion 'mine' on layer 'encoder\/conv2' needs 'data'/);
     const left = tf.zeros([2, 12, 12, 1]);
@@ -112,6 +116,8 @@ describe('activation criteria computed from data', () => {
   it('mean, mean |x| and APoZ of a 1×1 conv by hand (output_c = w_c·x + b_c)', async () => {
     const m = tfl.sequential();
     m.add(tfl.layers.conv2d({ name: 'conv', inputShape: [2, 2, 1], filters: 3, kernelSize: 1 }));
+    m.add(tfl.layers.globalAveragePooling2d({}));
+    m.add(tfl.layers.dense({ units: 1 }));
     m.layers[0]!.setWeights([tf.tensor4d([1, -1, 0], [1, 1, 1, 3]), tf.tensor1d([0, 0.5, -2])]);
     // Two images: pixels [1, 2, -3, 4] and [0, 0, 1, 1]: mean pixel 0.75, mean |pixel| 1.5.
     const x = tf.tensor4d([1, 2, -3, 4, 0, 0, 1, 1], [2, 2, 2, 1]);
@@ -136,7 +142,7 @@ describe('a criterion of your own', () => {
     const absBias: ImportanceCriterion = {
       name: 'abs-bias',
       requires: [],
-      score: (ctx) => Array.from(ctx.layer.getWeights()[1]!.dataSync(), Math.abs),
+      score: (ctx) => Array.from(ctx.group.sources[0]!.layer.getWeights()[1]!.dataSync(), Math.abs),
     };
     expect(Array.from(await scoreChannels(absBias, { model, layer: 'conv' }))).toEqual([100, 100, 7]);
     model.dispose();

@@ -1,7 +1,7 @@
-import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { collectActivationStats, resolveLayerEntry, type ChannelStats } from '@prune/activations';
 import * as tf from '@tensorflow/tfjs-core';
-import { channelLayout } from '../masks/channelWeights';
+import { channelGroup, type ChannelGroup } from '../graph/channelGroups';
 import { checkBatchSize, inputList, labelArray, sliceInputs, type EvalData } from '../evaluation/evalData';
 
 /** What a criterion needs besides the model's weights. */
@@ -15,21 +15,24 @@ export interface ImportanceContext {
   layer: string;
   /** Examples to run the model on (activation criteria, Taylor, ablation). */
   data?: EvalData;
-  /** Precomputed activation statistics of this layer (from `collectActivationStats`); used instead of `data` when given. */
-  stats?: ChannelStats;
+  /**
+   * Precomputed activation statistics (from `collectActivationStats`) of the layer, or of every source of its group
+   * (one entry per source); used instead of `data` when given.
+   */
+  stats?: ChannelStats | readonly ChannelStats[];
   /** Examples per forward pass when the criterion runs the model (default 500). */
   batchSize?: number;
 }
 
-/** What a criterion's `score` receives: the resolved layer plus lazy access to its activation statistics. */
+/** What a criterion's `score` receives: the layer's pruning group plus lazy access to its activation statistics. */
 export interface ScoringContext {
   /** The model that holds the layer. */
   model: LayersModel;
   /** The layer's canonical path (e.g. `encoder/conv2`). */
-  layerPath: string;
-  /** The layer instance. */
-  layer: layers.Layer;
-  /** Its number of output channels P. */
+  layer: string;
+  /** The layer's pruning group: its coupled sources (the layer among them), the path and the consumers. */
+  group: ChannelGroup;
+  /** The group's number of channels P. */
   channels: number;
   /** The examples, when given. */
   data: EvalData | undefined;
@@ -37,13 +40,14 @@ export interface ScoringContext {
   labels: Float32Array | null;
   /** Examples per forward pass when the criterion runs the model (the given one, default 500). */
   batchSize: number;
-  /** The layer's activation statistics: the given ones, or computed once from `data`. */
-  activationStats(): Promise<ChannelStats>;
+  /** The activation statistics of every source of the group (in `group.sources` order): the given ones, or computed once from `data`. */
+  activationStats(): Promise<ChannelStats[]>;
 }
 
 /**
- * An importance criterion: one score per output channel of a layer, higher meaning more important, so ranking
- * ascending puts the channels to prune first. Implement this interface to add a criterion of your own.
+ * An importance criterion: one score per channel of a pruning group, higher meaning more important, so ranking
+ * ascending puts the channels to prune first. A criterion scores the group, not one layer: it reduces over the
+ * group's coupled sources (each built-in criterion documents how). Implement this interface to add your own.
  */
 export interface ImportanceCriterion {
   /** A short name for reports and error messages, e.g. `mean-activation`. */
@@ -67,14 +71,36 @@ export function* inputBatches(inputs: readonly tf.Tensor[], batchSize: number): 
   }
 }
 
+/** The given statistics, one per source of the group, checked to be for those layers. */
+function givenStats(model: LayersModel, group: ChannelGroup, stats: ChannelStats | readonly ChannelStats[], who: string): ChannelStats[] {
+  const list: readonly ChannelStats[] = Array.isArray(stats) ? stats : [stats as ChannelStats];
+  return group.sources.map((source) => {
+    const found = list.find((s) => {
+      try {
+        return resolveLayerEntry(model, s.layer).layer === source.layer;
+      } catch {
+        return false;
+      }
+    });
+    if (found === undefined) {
+      throw new Error(`${who}: the given stats are for ${list.map((s) => `'${s.layer}'`).join(', ')}, not for '${source.path}' (a source of the group)`);
+    }
+    if (found.channels !== group.channels) {
+      throw new Error(`${who}: the given stats are for layer '${found.layer}' with ${found.channels} channels, not ${group.channels}`);
+    }
+    return found;
+  });
+}
+
 /**
- * Scores every output channel of `context.layer` with `criterion`, after checking that the layer exists and has
- * output channels and that the context holds what the criterion requires (a clear error naming the criterion if not).
+ * Scores every channel of the pruning group of `context.layer` with `criterion`, after checking that the layer
+ * exists and heads a prunable group and that the context holds what the criterion requires (a clear error naming
+ * the criterion if not).
  */
 export async function scoreChannels(criterion: ImportanceCriterion, context: ImportanceContext): Promise<Float64Array> {
   const { model } = context;
   const entry = resolveLayerEntry(model, context.layer);
-  const layout = channelLayout(entry.layer, entry.path);
+  const group = channelGroup(model, entry.path);
   const who = `criterion '${criterion.name}' on layer '${entry.path}'`;
   const batchSize = checkBatchSize(context.batchSize, 500, who);
   const inputs = context.data ? inputList(model, context.data, who) : null;
@@ -86,44 +112,32 @@ export async function scoreChannels(criterion: ImportanceCriterion, context: Imp
     if (need === 'data' && !context.data) throw new Error(`${who} needs 'data' (the model's inputs) and none was given`);
     if (need === 'labels' && labels === null) throw new Error(`${who} needs labels: 'data.labels' is missing`);
   }
-  if (context.stats) {
-    const s = context.stats;
-    let statsLayer: unknown = null;
-    try {
-      statsLayer = resolveLayerEntry(model, s.layer).layer;
-    } catch {
-      // reported below
-    }
-    if (statsLayer !== entry.layer || s.channels !== layout.channels) {
-      throw new Error(`${who}: the given stats are for layer '${s.layer}' with ${s.channels} channels, not this layer (${layout.channels} channels)`);
-    }
-  }
-  let stats: Promise<ChannelStats> | null = context.stats ? Promise.resolve(context.stats) : null;
+  let stats: Promise<ChannelStats[]> | null = context.stats ? Promise.resolve(givenStats(model, group, context.stats, who)) : null;
   const scoring: ScoringContext = {
     model,
-    layerPath: entry.path,
-    layer: entry.layer,
-    channels: layout.channels,
+    layer: entry.path,
+    group,
+    channels: group.channels,
     data: context.data,
     labels,
     batchSize,
-    activationStats(): Promise<ChannelStats> {
+    activationStats(): Promise<ChannelStats[]> {
       if (stats !== null) return stats;
       if (inputs === null) throw new Error(`${who} needs activation statistics but neither 'stats' nor 'data' was given`);
-      const computed = collectActivationStats(model, inputBatches(inputs, batchSize), { layers: [entry.path] }).then(
-        (all: Record<string, ChannelStats>) => {
-          const found = all[entry.path] ?? Object.values(all)[0];
-          if (found === undefined) throw new Error(`${who}: collectActivationStats returned no statistics for the layer`);
+      const paths = group.sources.map((s) => s.path);
+      stats = collectActivationStats(model, inputBatches(inputs, batchSize), { layers: paths }).then((all: Record<string, ChannelStats>) =>
+        paths.map((p) => {
+          const found = all[p];
+          if (found === undefined) throw new Error(`${who}: collectActivationStats returned no statistics for '${p}'`);
           return found;
-        },
+        }),
       );
-      stats = computed;
-      return computed;
+      return stats;
     },
   };
   const raw = await criterion.score(scoring);
-  if (raw.length !== layout.channels) {
-    throw new Error(`${who} returned ${raw.length} scores for ${layout.channels} channels`);
+  if (raw.length !== group.channels) {
+    throw new Error(`${who} returned ${raw.length} scores for ${group.channels} channels`);
   }
   const scores = Float64Array.from(raw);
   scores.forEach((s, c) => {

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runOp } from '../graph/flatGraph';
-import type { ImportanceCriterion } from './importance';
-import { opsFor } from '../graph/flatGraph';
-import { planSweep } from '../evaluation/sweepPlan';
+import { downstreamOps, flattenModel, opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
+import type { ImportanceCriterion, ScoringContext } from './importance';
 
 /** A loss on one batch: labels and the model's output in, per-example losses (or their sum) out. */
 export type LossFunction = (labels: tf.Tensor, output: tf.Tensor) => tf.Tensor;
@@ -32,11 +30,84 @@ export interface TaylorOptions {
   output?: number;
 }
 
+/** Runs `ops` in order on `values`, multiplying each source application's output by its per-image channel scale. */
+function runScaled(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tensor | undefined>, scaleOf: ReadonlyMap<number, tf.Tensor>): void {
+  for (const o of ops) {
+    const op = graph.ops[o]!;
+    const outs = runOp(op, values);
+    const scale = scaleOf.get(o);
+    if (scale !== undefined) {
+      const out = outs[0]!;
+      outs[0] = tf.mul(out, tf.reshape(scale, [out.shape[0]!, ...Array.from({ length: out.rank - 2 }, () => 1), out.shape[out.rank - 1]!]));
+    }
+    op.outputs.forEach((v, i) => (values[v] = outs[i]));
+  }
+}
+
+/** Σ over images and applications of |Σ positions a·∂L/∂a| / positions, per source and channel, for one batch. */
+function batchScores(ctx: ScoringContext, graph: FlatGraph, plan: TaylorPlan, loss: LossFunction, start: number, end: number): Float64Array[] {
+  const inputs = Array.isArray(ctx.data!.inputs) ? [...(ctx.data!.inputs as readonly tf.Tensor[])] : [ctx.data!.inputs as tf.Tensor];
+  const count = inputs[0]!.shape[0]!;
+  const perExample = ctx.labels!.length / count;
+  const n = end - start;
+  const sums = tf.tidy(() => {
+    const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
+    graph.inputs.forEach((v, i) => (base[v] = tf.slice(inputs[i]!, start, n)));
+    runScaled(graph, plan.upstreamOps, base, new Map());
+    const y = tf.tensor(ctx.labels!.subarray(start * perExample, end * perExample), perExample === 1 ? [n] : [n, perExample]);
+    const scales = plan.apps.map(() => tf.ones([n, ctx.channels]));
+    const f = (...xs: tf.Tensor[]): tf.Scalar => {
+      const values = [...base];
+      runScaled(graph, plan.downstream, values, new Map(plan.apps.map((a, i) => [a.op, xs[i]!])));
+      return tf.sum(loss(y, values[plan.output]!));
+    };
+    // ∂L/∂scale[b, c] = Σ positions a·∂L/∂a for image b: the total derivative, through every later source too.
+    const grads = tf.grads(f)(scales);
+    return plan.sources.map((_, s) => {
+      const own = plan.apps.map((a, i) => (a.source === s ? tf.sum(tf.abs(tf.div(grads[i]!, a.positions)), 0) : null)).filter((t) => t !== null);
+      return own.length === 1 ? own[0]! : tf.addN(own);
+    });
+  });
+  const out = sums.map((t) => Float64Array.from(t.dataSync()));
+  tf.dispose(sums);
+  return out;
+}
+
+interface TaylorPlan {
+  sources: string[];
+  /** Each application of each source: its op, its source's index, and the positions its output averages over. */
+  apps: { op: number; source: number; positions: number }[];
+  downstream: number[];
+  upstreamOps: number[];
+  output: number;
+}
+
+function planTaylor(ctx: ScoringContext, graph: FlatGraph, output: number): TaylorPlan {
+  if (!Number.isInteger(output) || output < 0 || output >= graph.outputs.length) {
+    throw new Error(`criterion 'taylor' on layer '${ctx.layer}': output ${output} is not an output of the model (it has ${graph.outputs.length})`);
+  }
+  const apps = ctx.group.sources.flatMap((member, source) =>
+    member.applications.map((a) => {
+      const shape = graph.shapes[graph.ops[a.op]!.outputs[0]!]!;
+      return { op: a.op, source, positions: (shape.slice(1, -1) as number[]).reduce((x, d) => x * d, 1) };
+    }),
+  );
+  const downstream = downstreamOps(graph, apps.map((a) => a.op));
+  const produced = new Set(downstream.flatMap((o) => graph.ops[o]!.outputs));
+  if (!produced.has(graph.outputs[output]!)) {
+    throw new Error(`criterion 'taylor' on layer '${ctx.layer}': the chosen output does not depend on the layer`);
+  }
+  const upstream = downstream.flatMap((o) => graph.ops[o]!.inputs).filter((v) => !produced.has(v));
+  return { sources: ctx.group.sources.map((s) => s.path), apps, downstream, upstreamOps: opsFor(graph, upstream), output: graph.outputs[output]! };
+}
+
 /**
- * First-order Taylor importance (Molchanov et al. 2017): for each image (each application of a shared layer counts
- * as one) and channel, |mean over positions of activation × ∂loss/∂activation|, averaged over images. It estimates
- * how much the loss would change if the channel were zeroed. The activation is the layer's output; for a linear
- * layer followed by a ReLU this equals the product taken after the ReLU. Needs data and labels.
+ * First-order Taylor importance (Molchanov et al. 2017) of a group: for each image (each application of a shared
+ * layer counts as one) and channel, |mean over positions of a·∂loss/∂a| at each source's output a, averaged over
+ * images and applications, then summed over the group's coupled sources. It estimates how much the loss would
+ * change if the channel were zeroed. The gradient is the total one (through every later layer, coupled sources
+ * included). For a linear layer followed by a ReLU the product equals the one taken after the ReLU. Needs data
+ * and labels.
  */
 export function taylorImportance(options: TaylorOptions = {}): ImportanceCriterion {
   const loss = options.loss ?? defaultLoss;
@@ -44,78 +115,22 @@ export function taylorImportance(options: TaylorOptions = {}): ImportanceCriteri
     name: 'taylor',
     requires: ['data', 'labels'],
     async score(ctx) {
-      const plan = planSweep(ctx.model, ctx.layerPath, options.output ?? 0);
-      const { graph } = plan;
-      const affected = new Set(plan.affected);
-      const targetSet = new Set(plan.targets);
-      for (const t of plan.targets) {
-        if (graph.ops[t]!.inputs.some((v) => graph.producer[v]! >= 0 && affected.has(graph.producer[v]!))) {
-          throw new Error(`criterion 'taylor' on layer '${plan.layerPath}': the layer is applied to its own output, which this criterion does not support`);
-        }
-      }
-      const inputs = Array.isArray(ctx.data!.inputs) ? [...(ctx.data!.inputs as readonly tf.Tensor[])] : [ctx.data!.inputs as tf.Tensor];
-      const labels = ctx.labels!;
+      const graph = flattenModel(ctx.model);
+      const plan = planTaylor(ctx, graph, options.output ?? 0);
+      const inputs = Array.isArray(ctx.data!.inputs) ? (ctx.data!.inputs as readonly tf.Tensor[]) : [ctx.data!.inputs as tf.Tensor];
       const count = inputs[0]!.shape[0]!;
-      const perExample = labels.length / count;
-      const tailOps = plan.affected.filter((o) => !targetSet.has(o));
-      const activations = plan.targets.map((t) => graph.ops[t]!.outputs[0]!);
-      const produced = new Set([...tailOps.flatMap((o) => graph.ops[o]!.outputs), ...activations]);
-      const upstream = new Set<number>(activations);
-      for (const o of tailOps) for (const v of graph.ops[o]!.inputs) if (!produced.has(v)) upstream.add(v);
-      if (!produced.has(plan.output)) {
-        throw new Error(`criterion 'taylor' on layer '${plan.layerPath}': the chosen output does not depend on the layer`);
-      }
-      const upstreamList = [...upstream];
-      const upstreamOps = opsFor(graph, upstreamList);
-      const channels = plan.layout.channels;
-      const total = new Float64Array(channels);
-      let images = 0;
+      const totals = plan.sources.map(() => new Float64Array(ctx.channels));
       for (let start = 0; start < count; start += ctx.batchSize) {
-        const end = Math.min(count, start + ctx.batchSize);
-        const kept = tf.tidy(() => {
-          const values: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
-          graph.inputs.forEach((v, i) => (values[v] = tf.slice(inputs[i]!, start, end - start)));
-          for (const o of upstreamOps) {
-            const outs = runOp(graph.ops[o]!, values);
-            graph.ops[o]!.outputs.forEach((v, i) => (values[v] = outs[i]));
-          }
-          return upstreamList.map((v) => values[v]!);
-        });
-        const perImage = tf.tidy(() => {
-          const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
-          upstreamList.forEach((v, i) => (base[v] = kept[i]));
-          const acts = activations.map((v) => base[v]!);
-          const y = tf.tensor(labels.subarray(start * perExample, end * perExample), perExample === 1 ? [end - start] : [end - start, perExample]);
-          const f = (...xs: tf.Tensor[]): tf.Scalar => {
-            const values = [...base];
-            activations.forEach((v, i) => (values[v] = xs[i]));
-            for (const o of tailOps) {
-              const outs = runOp(graph.ops[o]!, values);
-              graph.ops[o]!.outputs.forEach((v, i) => (values[v] = outs[i]));
-            }
-            return tf.sum(loss(y, values[plan.output]!));
-          };
-          const grads = tf.grads(f)(acts);
-          // Per application: [B, C] = |mean over positions of a·g|, then stacked over applications.
-          return tf.concat(
-            acts.map((a, i) => {
-              const product = tf.mul(a, grads[i]!);
-              const axis = plan.channelAxis < 0 ? product.rank - 1 : plan.channelAxis;
-              const spatial = Array.from({ length: product.rank }, (_, d) => d).filter((d) => d !== 0 && d !== axis);
-              const mean = spatial.length > 0 ? tf.mean(product, spatial) : product;
-              return tf.abs(mean);
-            }),
-            0,
-          ); // [applications·B, C]
-        });
-        const sums = tf.tidy(() => tf.sum(perImage, 0));
-        const data = sums.dataSync();
-        for (let c = 0; c < channels; c++) total[c]! += data[c]!;
-        images += perImage.shape[0]!;
-        tf.dispose([...kept, perImage, sums]);
+        const scores = batchScores(ctx, graph, plan, loss, start, Math.min(count, start + ctx.batchSize));
+        scores.forEach((s, i) => s.forEach((v, c) => (totals[i]![c]! += v)));
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      return total.map((v) => v / images);
+      const result = new Float64Array(ctx.channels);
+      totals.forEach((t, s) => {
+        const images = count * plan.apps.filter((a) => a.source === s).length;
+        t.forEach((v, c) => (result[c]! += v / images));
+      });
+      return result;
     },
   };
 }

@@ -12,17 +12,24 @@ import { withoutKernelLeakCheck } from '../test-utils/withoutKernelLeakCheck';
 
 const TOLERANCE = 1e-5;
 
-/** The naive path, written independently of the package: zero the channels' kernel slices and biases in place, run the whole model, restore. */
-function naivePredict(model: tfl.LayersModel, layer: tfl.layers.Layer, channels: number, off: readonly number[], inputs: tf.Tensor | tf.Tensor[]): Float32Array {
-  const original = layer.getWeights().map((w) => w.clone());
+/**
+ * The naive path, written independently of the package: zero the channels' kernel slices and biases of the given
+ * layers in place (all the sources of a group, where no layer between them and the consumers maps 0 elsewhere),
+ * run the whole model, restore.
+ */
+function naivePredict(model: tfl.LayersModel, layer: tfl.layers.Layer | tfl.layers.Layer[], channels: number, off: readonly number[], inputs: tf.Tensor | tf.Tensor[]): Float32Array {
+  const layers = Array.isArray(layer) ? layer : [layer];
+  const originals = layers.map((l) => l.getWeights().map((w) => w.clone()));
   const keep = tf.tensor1d(Array.from({ length: channels }, (_, c) => (off.includes(c) ? 0 : 1)));
-  const zeroed = tf.tidy(() => original.map((w) => tf.mul(w, keep))); // kernel [..., in, out] and bias [out]: channels last
-  layer.setWeights(zeroed);
-  tf.dispose(zeroed);
+  layers.forEach((l, i) => {
+    const zeroed = tf.tidy(() => originals[i]!.map((w) => tf.mul(w, keep))); // kernel [..., in, out] and bias [out]: channels last
+    l.setWeights(zeroed);
+    tf.dispose(zeroed);
+  });
   const out = model.predict(inputs) as tf.Tensor;
   const values = Float32Array.from(out.dataSync());
-  layer.setWeights(original);
-  tf.dispose([out, keep, ...original]);
+  layers.forEach((l, i) => l.setWeights(originals[i]!));
+  tf.dispose([out, keep, ...originals.flat()]);
   return values;
 }
 
@@ -150,9 +157,12 @@ describe('createMaskEvaluator on MNIST pairs with the Siamese model', () => {
     await expect(createMaskEvaluator(model, 'conv2', { features: { layer: 'pool2', values: g, unitOfExample: [pairs.left, pairs.right] }, labels })).rejects.toThrow(
       /values have shape \[\d+, 14, 14, 16\] but the layer outputs \[units, 7, 7, 32\]/,
     );
-    await expect(createMaskEvaluator(model, 'conv2', { features: { layer: 'pool1', values: g, unitOfExample: [pairs.left, pairs.right] }, labels })).rejects.toThrow(
-      /features of 'pool1' do not determine 'encoder\/conv2', which the evaluation needs; give features of 'encoder\/conv2' or of a layer between it and its first weighted consumer \(encoder\/conv2, .*encoder\/pool2/,
+    // Features past the consumer (dense1) cannot stand in for its input; features before the group could.
+    const h = tf.zeros([pairs.split.count, 128]);
+    await expect(createMaskEvaluator(model, 'conv2', { features: { layer: 'dense1', values: h, unitOfExample: [pairs.left, pairs.right] }, labels })).rejects.toThrow(
+      /features of 'dense1' do not determine model input \d, which the evaluation needs; give features of a layer that every consumer of the group of 'encoder\/conv2' is computed from \('encoder\/dense1'/,
     );
+    h.dispose();
     expect(tf.memory().numTensors).toBe(before + 2); // f and g
     const evaluator = await createMaskEvaluator(model, 'conv2', { features: { layer: 'pool2', values: f, unitOfExample: [pairs.left, pairs.right] }, labels });
     expect(() => evaluator.evaluate([32])).toThrow(/channel 32 of layer 'encoder\/conv2' is outside 0 … 31/);
@@ -165,7 +175,7 @@ describe('createMaskEvaluator on MNIST pairs with the Siamese model', () => {
 });
 
 describe('createMaskEvaluator on small models', () => {
-  const check = (evaluator: MaskEvaluator, model: tfl.LayersModel, layer: tfl.layers.Layer, x: tf.Tensor, masks: number[][]): void => {
+  const check = (evaluator: MaskEvaluator, model: tfl.LayersModel, layer: tfl.layers.Layer | tfl.layers.Layer[], x: tf.Tensor, masks: number[][]): void => {
     for (const off of masks) {
       expect(maxAbsDiff(evaluator.evaluate(off).predictions, naivePredict(model, layer, evaluator.channels, off, x))).toBeLessThan(TOLERANCE);
     }
@@ -195,15 +205,16 @@ describe('createMaskEvaluator on small models', () => {
     model.dispose();
   });
 
-  it('runs everything after the layer where channels meet an Add (residual model), and refuses features that miss the skip input', async () => {
+  it('prunes both sources of a residual Add, on the upstream path (a consumer feeds the coupled source); refuses features past the consumers', async () => {
     const model = residualModel(6);
     const x = randomInputs(25, [8, 8, 3], 61);
     const labels = randomLabels(25, 62);
     const before = tf.memory().numTensors;
     const evaluator = await createMaskEvaluator(model, 'b', { inputs: x, labels }, { batchSize: 7 });
     expect(evaluator.path).toBe('upstream');
-    check(evaluator, model, model.getLayer('b'), x, [[0], [1, 2], [0, 1, 2], []]);
+    check(evaluator, model, [model.getLayer('stem'), model.getLayer('b')], x, [[0], [1, 2], [0, 1, 2], []]);
     evaluator.dispose();
+    // Features of 'b' come after consumer 'a' (a reads the stem): they change with the mask, so they cannot be fed.
     const b = tfl.model({ inputs: model.inputs, outputs: model.getLayer('b').output as tfl.SymbolicTensor }).predict(x) as tf.Tensor;
     await expect(createMaskEvaluator(model, 'b', { features: { layer: 'b', values: b }, labels })).rejects.toThrow(/features of 'b' do not determine model input 0/);
     b.dispose();

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
-import type { ChannelMask } from '../masks/channelMask';
+import { checkPruned, type ChannelMask } from '../masks/channelMask';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { ChannelSetRunner, yieldToEventLoop, type BatchState } from './evaluateChannelSets';
 import { opsFor } from '../graph/flatGraph';
 import { defaultMetric, type Metric } from './metrics';
-import { planSweep, type SweepPlan } from './sweepPlan';
+import { planMasks, type MaskPlan } from './maskPlan';
 import type { SweepPath } from './sweepTypes';
 
 /**
@@ -98,7 +98,7 @@ export async function createMaskEvaluator(
   options: MaskEvaluatorOptions = {},
 ): Promise<MaskEvaluator> {
   const caller = 'createMaskEvaluator';
-  const plan = planSweep(model, layer, options.output ?? 0);
+  const plan = planMasks(model, layer, options.output ?? 0);
   const batchSize = checkBatchSize(options.batchSize, 500, caller);
   const feeder = 'features' in data ? featureFeeder(model, plan, data.features) : inputFeeder(model, plan, data);
   const { count } = feeder;
@@ -125,7 +125,7 @@ export async function createMaskEvaluator(
     free();
     throw error;
   }
-  const channels = plan.layout.channels;
+  const channels = plan.channels;
   let outputSize = 0;
   const run = (set: readonly number[]): Float32Array => {
     let predictions = new Float32Array(0);
@@ -148,7 +148,7 @@ export async function createMaskEvaluator(
   const metric = options.metric ?? defaultMetric(outputSize);
   const score = (predictions: Float32Array): number => metric.compute(predictions, labels, outputSize);
   return {
-    layer: plan.layerPath,
+    layer: plan.layer,
     channels,
     count,
     outputSize,
@@ -157,8 +157,8 @@ export async function createMaskEvaluator(
     path: plan.path,
     note: plan.note,
     evaluate(pruned) {
-      if (disposed) throw new Error(`${caller}: the evaluator of layer '${plan.layerPath}' was disposed`);
-      const set = prunedList(plan.layerPath, channels, pruned);
+      if (disposed) throw new Error(`${caller}: the evaluator of layer '${plan.layer}' was disposed`);
+      const set = prunedList(plan, model, pruned);
       const predictions = run(set);
       return { metric: score(predictions), predictions };
     },
@@ -168,25 +168,18 @@ export async function createMaskEvaluator(
   };
 }
 
-/** The pruned channels as distinct, checked indices. */
-function prunedList(layer: string, channels: number, pruned: Iterable<number> | ChannelMask): number[] {
-  let list: number[];
-  if (Symbol.iterator in Object(pruned)) {
-    list = [...(pruned as Iterable<number>)];
-  } else {
-    const mask = pruned as ChannelMask;
-    if (mask.channels !== channels) {
-      throw new Error(`evaluate: the mask of layer '${mask.layer}' has ${mask.channels} channels but layer '${layer}' has ${channels}`);
-    }
-    list = [...mask.pruned];
+/** The pruned channels as distinct, checked indices (a mask must be of the evaluator's group). */
+function prunedList(plan: MaskPlan, model: LayersModel, pruned: Iterable<number> | ChannelMask): number[] {
+  if (Symbol.iterator in Object(pruned)) return checkPruned('evaluate', plan.layer, plan.channels, pruned as Iterable<number>, true);
+  const mask = pruned as ChannelMask;
+  if (mask.channels !== undefined && mask.channels !== plan.channels) {
+    throw new Error(`evaluate: the mask of layer '${mask.layer}' has ${mask.channels} channels but layer '${plan.layer}' has ${plan.channels}`);
   }
-  const seen = new Set<number>();
-  for (const c of list) {
-    if (!Number.isInteger(c) || c < 0 || c >= channels) throw new Error(`evaluate: channel ${c} of layer '${layer}' is outside 0 … ${channels - 1}`);
-    if (seen.has(c)) throw new Error(`evaluate: channel ${c} of layer '${layer}' is listed twice`);
-    seen.add(c);
+  const layer = resolveLayerEntry(model, mask.layer).layer;
+  if (!plan.group.sources.some((s) => s.layer === layer)) {
+    throw new Error(`evaluate: the mask is for layer '${mask.layer}', which is not a source of the group of '${plan.layer}' (${plan.group.sources.map((s) => `'${s.path}'`).join(', ')})`);
   }
-  return list;
+  return checkPruned('evaluate', mask.layer, plan.channels, mask.pruned, true);
 }
 
 /** Where a batch's values come from: the values it feeds to the graph, for examples start … start+size-1. */
@@ -197,7 +190,7 @@ interface Feeder {
   dispose(): void;
 }
 
-function inputFeeder(model: LayersModel, plan: SweepPlan, data: EvalData): Feeder {
+function inputFeeder(model: LayersModel, plan: MaskPlan, data: EvalData): Feeder {
   const inputs = inputList(model, data, 'createMaskEvaluator');
   const graphInputs = plan.graph.inputs;
   return {
@@ -209,7 +202,7 @@ function inputFeeder(model: LayersModel, plan: SweepPlan, data: EvalData): Feede
 }
 
 /** Feeds each application of the features' layer with the units its examples read. */
-function featureFeeder(model: LayersModel, plan: SweepPlan, features: PrecomputedFeatures): Feeder {
+function featureFeeder(model: LayersModel, plan: MaskPlan, features: PrecomputedFeatures): Feeder {
   const where = `createMaskEvaluator: features of '${features.layer}'`;
   const { graph } = plan;
   const entry = resolveLayerEntry(model, features.layer);
@@ -258,21 +251,22 @@ function featureFeeder(model: LayersModel, plan: SweepPlan, features: Precompute
   };
 }
 
-/** Throws unless the fed values determine everything the evaluation needs through mask-independent element-wise ops. */
-function checkFedRegion(plan: SweepPlan, runner: ChannelSetRunner, fed: readonly number[], layer: string): void {
+/** Throws unless the fed values determine everything each evaluation needs (nothing before them changes with a mask). */
+function checkFedRegion(plan: MaskPlan, runner: ChannelSetRunner, fed: readonly number[], layer: string): void {
   const { graph } = plan;
-  const chain = [...new Set([plan.layerPath, ...[...plan.region].map((o) => graph.ops[o]!.path)])].join(', ');
-  const fail = (what: string): never => {
-    throw new Error(
-      `createMaskEvaluator: features of '${layer}' do not determine ${what}, which the evaluation needs; ` +
-        `give features of '${plan.layerPath}' or of a layer between it and its first weighted consumer (${chain})`,
-    );
-  };
-  for (const o of runner.upstreamOps) if (!plan.region.has(o)) fail(`'${graph.ops[o]!.path}'`);
-  const available = new Set([...fed, ...runner.upstreamOps.flatMap((o) => graph.ops[o]!.outputs)]);
-  for (const v of runner.upstreamList) {
+  const available = new Set(fed);
+  const needed: number[] = [];
+  for (const o of runner.upstreamOps) {
+    needed.push(...graph.ops[o]!.inputs);
+    graph.ops[o]!.outputs.forEach((v) => available.add(v));
+  }
+  for (const v of [...needed, ...runner.upstreamList]) {
     if (available.has(v)) continue;
     const p = graph.producer[v]!;
-    fail(p < 0 ? `model input ${graph.inputs.indexOf(v)}` : `'${graph.ops[p]!.path}'`);
+    const what = p < 0 ? `model input ${graph.inputs.indexOf(v)}` : `'${graph.ops[p]!.path}'`;
+    throw new Error(
+      `createMaskEvaluator: features of '${layer}' do not determine ${what}, which the evaluation needs; ` +
+        `give features of a layer that every consumer of the group of '${plan.layer}' is computed from (${plan.consumers.map((c) => `'${c.op.path}'`).join(', ')})`,
+    );
   }
 }

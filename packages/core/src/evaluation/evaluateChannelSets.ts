@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
-import type { ConsumerApplication, SweepPlan } from './sweepPlan';
+import { mapChannelIndices } from '../graph/channelIndexMap';
+import type { ConsumerApplication, MaskPlan } from './maskPlan';
 
 /** Predictions of one model output for each channel set, and how they were computed. */
 export interface ChannelSetPredictions {
@@ -28,29 +29,34 @@ function runOps(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tenso
   }
 }
 
-/** 1 for kept channels, 0 for pruned, shaped to broadcast along the pruned layer's channel axis of a rank-`rank` output. */
-function keepMask(plan: SweepPlan, set: readonly number[], rank: number): tf.Tensor {
-  const keep = new Float32Array(plan.layout.channels).fill(1);
-  for (const c of set) keep[c] = 0;
-  const axis = plan.channelAxis < 0 ? rank + plan.channelAxis : plan.channelAxis;
-  return tf.tensor(keep, Array.from({ length: rank }, (_, i) => (i === axis ? plan.layout.channels : 1)));
+/** A consumer's input with the entries of the pruned channels set to 0 (what surgery's removed rows would read). */
+export function maskConsumerInput(app: ConsumerApplication, x: tf.Tensor, set: readonly number[]): tf.Tensor {
+  if (set.length === 0) return x;
+  const keep = new Float32Array(app.map.size).fill(1);
+  for (const i of mapChannelIndices(app.map, set)) keep[i] = 0;
+  return tf.mul(x, tf.tensor(keep, [...Array.from({ length: x.rank - 1 }, () => 1), app.map.size]));
 }
 
-/** The pruned layer's output with the set's channels replaced by what a zeroed filter outputs. */
-export function maskLayerOutput(plan: SweepPlan, output: tf.Tensor, set: readonly number[]): tf.Tensor {
-  if (set.length === 0) return output;
-  const keep = keepMask(plan, set, output.rank);
-  const kept = tf.mul(output, keep);
-  return plan.prunedValue === 0 ? kept : tf.add(kept, tf.mul(tf.sub(1, keep), plan.prunedValue));
+/** The entries at `indices` of every row of `width` in `data`: a [rows, indices.length] array. */
+function gatherColumns(data: Float32Array, width: number, indices: readonly number[]): Float32Array {
+  const rows = data.length / width;
+  const n = indices.length;
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) out[r * n + j] = data[r * width + indices[j]!]!;
+  return out;
 }
 
-/** Entry c of every group of `width` in `data` viewed as [outer, width, inner]: an [outer, inner] array. */
-function gatherAxis(data: Float32Array, outer: number, width: number, inner: number, c: number): Float32Array {
-  const out = new Float32Array(outer * inner);
+/** Rows `indices` of every [width, inner] block of `data` viewed as [outer, width, inner]: [outer, indices.length, inner]. */
+function gatherRows(data: Float32Array, width: number, inner: number, indices: readonly number[]): Float32Array {
+  const outer = data.length / (width * inner);
+  const out = new Float32Array(outer * indices.length * inner);
+  let write = 0;
   for (let o = 0; o < outer; o++) {
-    const from = (o * width + c) * inner;
-    if (inner === 1) out[o] = data[from]!;
-    else out.set(data.subarray(from, from + inner), o * inner);
+    for (const i of indices) {
+      const from = (o * width + i) * inner;
+      out.set(data.subarray(from, from + inner), write);
+      write += inner;
+    }
   }
   return out;
 }
@@ -61,11 +67,17 @@ interface PreparedInput {
   shape: number[];
 }
 
-/** A consumer's linear part (no bias) on an input holding only some channels, or all of them. */
+function weightIndex(app: ConsumerApplication, name: string): number {
+  return app.op.layer.weights.findIndex((w) => w.originalName.split('/').pop() === name);
+}
+
+/** A consumer's linear part on an input holding only some channels, or all of them (Dense, Conv1D, Conv2D). */
 class ConsumerMath {
   private readonly kernel: tf.Tensor;
   private readonly kernelData: Float32Array;
   private readonly bias: tf.Tensor | null;
+  /** Each channel's entries along the input's last axis. */
+  private readonly indices: number[][];
   /** Each channel's kernel slice, made on first use and kept for the whole evaluation. */
   private readonly kernelSlices = new Map<number, tf.Tensor>();
   private readonly activation: { apply(x: tf.Tensor): tf.Tensor } | null;
@@ -73,9 +85,11 @@ class ConsumerMath {
 
   constructor(readonly app: ConsumerApplication, readonly channels: number) {
     const weights = app.op.layer.getWeights();
-    this.kernel = tf.keep(weights[app.layout.kernel.index]!.clone());
+    const bias = weightIndex(app, 'bias');
+    this.kernel = tf.keep(weights[weightIndex(app, 'kernel')]!.clone());
     this.kernelData = Float32Array.from(this.kernel.dataSync());
-    this.bias = app.layout.bias ? tf.keep(weights[app.layout.bias.index]!.clone()) : null;
+    this.bias = bias >= 0 ? tf.keep(weights[bias]!.clone()) : null;
+    this.indices = Array.from({ length: channels }, (_, c) => mapChannelIndices(app.map, [c]));
     this.cfg = app.op.layer.getConfig() as Record<string, unknown>;
     this.activation = (app.op.layer as unknown as { activation?: { apply(x: tf.Tensor): tf.Tensor } }).activation ?? null;
   }
@@ -90,25 +104,17 @@ class ConsumerMath {
     return { data: x.dataSync() as Float32Array, shape: [...x.shape] };
   }
 
-  /** Channel c's kernel slice: Dense rows s·C + c as [S, units], a Dense row as [units], a conv kernel [..., 1, out]. */
+  /** Channel c's kernel slice: its Dense rows as [n, units] (a single row as [units]), or a conv kernel [..., n, out]. */
   private kernelSlice(c: number): tf.Tensor {
     const cached = this.kernelSlices.get(c);
     if (cached) return cached;
     const shape = this.kernel.shape;
-    const C = this.channels;
+    const rows = this.indices[c]!;
+    const [inputs, out] = shape.slice(-2) as [number, number];
+    const data = gatherRows(this.kernelData, inputs, out, rows);
     let slice: tf.Tensor;
-    if (this.app.kind === 'dense') {
-      const [rows, units] = shape as [number, number];
-      // rows = S·C in NHWC order (row = s·C + c); with channels on the last axis, rows = C and S = 1.
-      const s = rows / C;
-      const data = gatherAxis(this.kernelData, s, C, units, c);
-      slice = this.app.placement === 'flat' ? tf.tensor2d(data, [s, units]) : tf.tensor1d(data);
-    } else {
-      const out = shape[shape.length - 1]!;
-      const spatial = shape.slice(0, -2);
-      const positions = spatial.reduce((a, b) => a * b, 1);
-      slice = tf.tensor(gatherAxis(this.kernelData, positions, C, out, c), [...spatial, 1, out]);
-    }
+    if (this.app.linear === 'dense') slice = rows.length === 1 ? tf.tensor1d(data) : tf.tensor2d(data, [rows.length, out]);
+    else slice = tf.tensor(data, [...shape.slice(0, -2), rows.length, out]);
     const kept = tf.keep(slice);
     this.kernelSlices.set(c, kept);
     return kept;
@@ -118,7 +124,7 @@ class ConsumerMath {
     const dilation = this.cfg['dilationRate'] as number | number[];
     const strides = this.cfg['strides'] as number | number[];
     const padding = this.cfg['padding'] as 'same' | 'valid';
-    if (this.app.kind === 'conv2d') {
+    if (this.app.linear === 'conv2d') {
       return tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides as [number, number], padding, 'NHWC', dilation as [number, number]);
     }
     const one = (v: number | number[]) => (Array.isArray(v) ? v[0]! : v);
@@ -139,22 +145,24 @@ class ConsumerMath {
 
   /** The pre-activation with every channel: linear(x) + bias. */
   full(x: tf.Tensor): tf.Tensor {
-    const z = this.app.kind === 'dense' ? this.dense(x, this.kernel) : this.conv(x, this.kernel);
+    const z = this.app.linear === 'dense' ? this.dense(x, this.kernel) : this.conv(x, this.kernel);
     return this.bias ? tf.add(z, this.bias) : z;
   }
 
   /** Channel c's share of the pre-activation (`prepared` from {@link prepare}). */
   contribution(prepared: PreparedInput, c: number): tf.Tensor {
-    const C = this.channels;
     const { shape } = prepared;
-    const column = gatherAxis(prepared.data, prepared.data.length / C, C, 1, c);
-    if (this.app.kind === 'dense' && this.app.placement === 'flat') {
-      const batch = shape[0]!;
-      const xc = tf.tensor2d(column, [batch, column.length / batch]); // [batch, S]
-      return tf.matMul(xc, this.kernelSlice(c)); // [batch, units]
+    const rows = this.indices[c]!;
+    const column = gatherColumns(prepared.data, shape[shape.length - 1]!, rows);
+    const lead = shape.slice(0, -1);
+    if (this.app.linear === 'dense' && rows.length > 1) {
+      const xc = tf.tensor2d(column, [column.length / rows.length, rows.length]); // [examples·positions, n]
+      const units = this.kernel.shape[1]!;
+      const z = tf.matMul(xc, this.kernelSlice(c)); // [.., units]
+      return lead.length === 1 ? z : tf.reshape(z, [...lead, units]);
     }
-    const xc = tf.tensor(column, [...shape.slice(0, -1), 1]); // [..., 1]
-    if (this.app.kind === 'dense') return tf.mul(xc, this.kernelSlice(c)); // [..., units]
+    const xc = tf.tensor(column, [...lead, rows.length]); // [..., n]
+    if (this.app.linear === 'dense') return tf.mul(xc, this.kernelSlice(c)); // [..., units]
     return this.conv(xc, this.kernelSlice(c));
   }
 
@@ -226,30 +234,29 @@ class PreActivation {
 export class ChannelSetRunner {
   private readonly fast: boolean;
   private readonly maths: ConsumerMath[];
-  /** Ops run for each set (the tail after the consumers, or everything after the layer). */
+  /** Ops run for each set (the tail after the consumers, or the consumers and everything after them). */
   readonly perSetOps: number[];
   /** Values computed once per batch, and the ops computing them from the fed values. */
   readonly upstreamList: number[];
   readonly upstreamOps: number[];
 
   /** `fed`: the values given per batch (default the model inputs). */
-  constructor(readonly plan: SweepPlan, fed: ReadonlySet<number> = new Set(plan.graph.inputs)) {
+  constructor(readonly plan: MaskPlan, fed: ReadonlySet<number> = new Set(plan.graph.inputs)) {
     const { graph } = plan;
-    const affected = new Set(plan.affected);
     this.fast = plan.path === 'linear-consumer';
-    // Values computed once per batch: for the fast path, the consumers' inputs and whatever the tail reads from
-    // outside; for the upstream path, the layer's outputs and whatever the affected ops read from outside.
-    this.perSetOps = this.fast ? plan.tail : plan.affected.filter((o) => !(plan.targets.includes(o) && !readsAffected(plan, o, affected)));
+    const consumerOps = new Set(plan.consumers.map((c) => c.op.index));
+    // Nothing before the consumers changes with the mask: their inputs (and whatever the ops run per set read from
+    // outside) are computed once per batch.
+    this.perSetOps = this.fast ? plan.affected.filter((o) => !consumerOps.has(o)) : plan.affected;
     const produced = new Set(this.perSetOps.flatMap((o) => graph.ops[o]!.outputs));
     if (this.fast) plan.consumers.forEach((c) => produced.add(c.op.outputs[0]!));
     const upstream = new Set<number>();
     for (const o of this.perSetOps) for (const v of graph.ops[o]!.inputs) if (!produced.has(v)) upstream.add(v);
     if (this.fast) plan.consumers.forEach((c) => upstream.add(c.input));
-    else plan.targets.filter((t) => !this.perSetOps.includes(t)).forEach((t) => upstream.add(graph.ops[t]!.outputs[0]!));
     if (!produced.has(plan.output)) upstream.add(plan.output);
     this.upstreamList = [...upstream];
     this.upstreamOps = opsFor(graph, this.upstreamList, fed);
-    this.maths = this.fast ? plan.consumers.map((app) => new ConsumerMath(app, plan.layout.channels)) : [];
+    this.maths = this.fast ? plan.consumers.map((app) => new ConsumerMath(app, plan.channels)) : [];
   }
 
   /** Computes one batch's upstream values from the fed values (which it disposes) and keeps them for its sets. */
@@ -277,7 +284,7 @@ export class ChannelSetRunner {
 /** One batch's upstream values, kept while sets are evaluated on it; each set starts from the previous set's state. */
 export class BatchState {
   constructor(
-    private readonly plan: SweepPlan,
+    private readonly plan: MaskPlan,
     private readonly perSetOps: readonly number[],
     private readonly maths: readonly ConsumerMath[],
     private readonly kept: tf.Tensor[],
@@ -285,7 +292,7 @@ export class BatchState {
     private readonly state: PreActivation[],
   ) {}
 
-  /** The chosen output on this batch with `set` zeroed (a new tensor, disposed by the caller). */
+  /** The chosen output on this batch with `set` pruned (a new tensor, disposed by the caller). */
   evaluate(set: readonly number[]): tf.Tensor {
     const { plan, base } = this;
     const { graph } = plan;
@@ -295,17 +302,16 @@ export class BatchState {
         this.maths.forEach((m, j) => {
           values[plan.consumers[j]!.op.outputs[0]!] = m.activate(this.state[j]!.update(set));
         });
-        runOps(graph, plan.tail, values);
+        runOps(graph, this.perSetOps, values);
       } else {
-        // Applications computed once are masked before anything reads them; the others are masked as they run.
-        for (const t of plan.targets) {
-          if (this.perSetOps.includes(t)) continue;
-          const v = graph.ops[t]!.outputs[0]!;
-          values[v] = maskLayerOutput(plan, base[v]!, set);
-        }
-        runOps(graph, this.perSetOps, values, (o) =>
-          plan.targets.includes(o) ? [maskLayerOutput(plan, runOp(graph.ops[o]!, values)[0]!, set)] : null,
-        );
+        // Each consumer application runs on its input with the pruned entries zeroed.
+        runOps(graph, this.perSetOps, values, (o) => {
+          const apps = plan.consumers.filter((c) => c.op.index === o);
+          if (apps.length === 0) return null;
+          const local = [...values];
+          for (const app of apps) local[app.input] = maskConsumerInput(app, values[app.input]!, set);
+          return runOp(graph.ops[o]!, local);
+        });
       }
       const result = values[plan.output]!;
       return result === base[plan.output] ? tf.clone(result) : result;
@@ -319,13 +325,13 @@ export class BatchState {
 }
 
 /**
- * The chosen model output for each channel set (channels of the plan's layer zeroed as `applyChannelMask` would),
- * computed without copying the model: what is upstream of the layer once per batch, then per set either only the
- * tail after the first weighted consumer (fast path) or everything after the layer (upstream path). Batch by
- * batch, so only one batch's upstream values are held at a time.
+ * The chosen model output for each channel set of the plan's group (what `applyChannelMask` and `pruneChannels`
+ * give), computed without copying the model: what is upstream of the group's consumers once per batch, then per
+ * set either the consumers' contribution updates and the tail (fast path) or the consumers on masked inputs and
+ * everything after them (upstream path). Batch by batch, so only one batch's upstream values are held at a time.
  */
 export async function evaluateChannelSets(
-  plan: SweepPlan,
+  plan: MaskPlan,
   inputs: readonly tf.Tensor[],
   sets: ReadonlyArray<readonly number[]>,
   options: EvaluateSetsOptions,
@@ -360,13 +366,4 @@ export async function evaluateChannelSets(
     runner.dispose();
   }
   return { predictions, outputSize };
-}
-
-/** Whether op `o` reads a value produced by an affected op (a target applied downstream of another target). */
-function readsAffected(plan: SweepPlan, o: number, affected: ReadonlySet<number>): boolean {
-  const { graph } = plan;
-  return graph.ops[o]!.inputs.some((v) => {
-    const p = graph.producer[v]!;
-    return p >= 0 && affected.has(p);
-  });
 }

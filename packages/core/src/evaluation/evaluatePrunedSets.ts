@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { maskChannels } from '../masks/channelMask';
 import { resolveLayerEntry } from '@prune/activations';
-import { channelLayout } from '../masks/channelWeights';
+import { channelGroup } from '../graph/channelGroups';
 import { createMaskEvaluator } from './createMaskEvaluator';
 import type { EvalData } from './evalData';
 import type { Metric } from './metrics';
@@ -26,7 +26,7 @@ export interface PrunedSetsResult {
 }
 
 /**
- * The model's metric with each given set of a layer's channels zeroed (as `applyChannelMask` would), for arbitrary
+ * The model's metric with each given set of a layer group's channels pruned (as `applyChannelMask` and `pruneChannels` give), for arbitrary
  * sets (what-if pruning, ablations), through the same exact fast path as {@link sweepChannels}: a
  * {@link createMaskEvaluator} run over the sets in order, then disposed. An empty set is the unpruned model.
  */
@@ -39,7 +39,7 @@ export async function evaluatePrunedSets(
 ): Promise<PrunedSetsResult> {
   const entry = resolveLayerEntry(model, layer);
   const { path } = entry;
-  const channels = channelLayout(entry.layer, path).channels;
+  const channels = channelGroup(model, path).channels;
   const checked = sets.map((s) => maskChannels(path, channels, s).pruned);
   if (checked.length === 0) throw new Error(`evaluatePrunedSets: no channel sets given for layer '${path}'`);
   const evaluator = await createMaskEvaluator(model, layer, data, options);

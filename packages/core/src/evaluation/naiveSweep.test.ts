@@ -45,7 +45,7 @@ describe('naiveSweep', () => {
     const data = { inputs: [x, x], labels: [0, 1] };
     await expect(naiveSweep(model, 'conv2', [0, 1, 2], data)).rejects.toThrow(/order has 3 entries but layer 'encoder\/conv2' has 6/);
     await expect(naiveSweep(model, 'conv2', [0, 1, 2, 3, 4, 5], data, { ks: [6] })).rejects.toThrow(/K = 6 .* outside 0 … 5/);
-    await expect(naiveSweep(model, 'flatten', [0], data)).rejects.toThrow(/no output channels/);
+    await expect(naiveSweep(model, 'flatten', [0], data)).rejects.toThrow(/no prunable output channels/);
     x.dispose();
     model.dispose();
   });

@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { applyChannelMask } from '../masks/applyChannelMask';
 import { checkOrder, maskWeakest } from '../masks/channelMask';
-import { channelLayout } from '../masks/channelWeights';
+import { channelGroup } from '../graph/channelGroups';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { defaultMetric } from './metrics';
 import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
@@ -23,8 +23,9 @@ export function predictOutput(model: LayersModel, inputs: tf.Tensor[], output: n
 }
 
 /**
- * The lab's sweep, kept as the reference: for each K, a copy of the whole model with the K weakest channels zeroed
- * ({@link applyChannelMask}), evaluated on every example. Costs one full evaluation (and one copy) per K.
+ * The lab's sweep, kept as the reference: for each K, a copy of the whole model with the K weakest channels of the
+ * layer's group masked ({@link applyChannelMask}), evaluated on every example. Costs one full evaluation (and one
+ * copy) per K.
  */
 export async function naiveSweep(
   model: LayersModel,
@@ -35,12 +36,12 @@ export async function naiveSweep(
 ): Promise<SweepResult> {
   const started = performance.now();
   const entry = resolveLayerEntry(model, layer);
-  const layout = channelLayout(entry.layer, entry.path);
-  if (order.length !== layout.channels) {
-    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${entry.path}' has ${layout.channels} channels`);
+  const group = channelGroup(model, entry.path);
+  if (order.length !== group.channels) {
+    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${entry.path}' has ${group.channels} channels`);
   }
   checkOrder(entry.path, order);
-  const ks = sweepKs(options.ks, layout.channels, entry.path);
+  const ks = sweepKs(options.ks, group.channels, entry.path);
   const inputs = inputList(model, data, 'naiveSweep');
   const count = inputs[0]!.shape[0]!;
   const labels = labelArray(data, count, 'naiveSweep');
@@ -69,7 +70,7 @@ export async function naiveSweep(
   }
   return {
     layer: entry.path,
-    channels: layout.channels,
+    channels: group.channels,
     order: Int32Array.from(order),
     metricName: metric.name,
     baseline,

@@ -3,7 +3,7 @@ import { checkOrder } from '../masks/channelMask';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { evaluateChannelSets } from './evaluateChannelSets';
 import { defaultMetric } from './metrics';
-import { planSweep } from './sweepPlan';
+import { planMasks } from './maskPlan';
 import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
 
 /** Options of {@link sweepChannels}: those of every sweep, plus a way to force the slower exact path. */
@@ -13,13 +13,14 @@ export interface FastSweepOptions extends SweepOptions {
 }
 
 /**
- * The metric with the K weakest channels of a layer zeroed, for K = 1 … P-1 (or `options.ks`), exactly as
- * {@link naiveSweep} computes it but without copying the model: everything upstream of the layer is computed once
- * per batch; when the layers between it and its first Dense/Conv consumer keep channels apart and map 0 to 0
- * (ReLU, max-pool, Flatten, Dropout...), the consumer's pre-activation is updated by subtracting one channel's
- * contribution per K and only the layers after the consumer run per K. Otherwise (Add, BatchNormalization,
- * Concatenate... right after the layer) everything after the layer runs per K; `result.path` and `result.note` say which.
- * Works through nested models and on every application of a shared layer.
+ * The metric with the K weakest channels of a layer's pruning group pruned, for K = 1 … P-1 (or `options.ks`),
+ * exactly as {@link naiveSweep} and the pruned model compute it, but without copying the model: everything upstream
+ * of the group's consumers is computed once per batch (pruning changes nothing there); when every consumer is a
+ * Dense or Conv whose input does not depend on another consumer, its pre-activation is updated by subtracting one
+ * channel's contribution per K and only the layers after it run per K. Otherwise (e.g. a residual chain, where a
+ * consumer's input depends on another consumer) the consumers run on masked inputs, and everything after them, per
+ * K; `result.path` and `result.note` say which. Works through nested models, BatchNormalization, Add, Concatenate,
+ * depthwise convolutions and on every application of a shared layer.
  */
 export async function sweepChannels(
   model: LayersModel,
@@ -29,17 +30,17 @@ export async function sweepChannels(
   options: FastSweepOptions = {},
 ): Promise<SweepResult> {
   const started = performance.now();
-  const plan = planSweep(model, layer, options.output ?? 0);
+  const plan = planMasks(model, layer, options.output ?? 0);
   if (options.path === 'upstream' && plan.path !== 'upstream') {
     plan.path = 'upstream';
-    plan.note = `upstream of '${plan.layerPath}' computed once; everything after it run for each K (requested)`;
+    plan.note = `upstream of the group's consumers computed once; the consumers run on masked inputs, and everything after them, for each K (requested)`;
   }
-  const channels = plan.layout.channels;
+  const channels = plan.channels;
   if (order.length !== channels) {
-    throw new Error(`sweepChannels: the order has ${order.length} entries but layer '${plan.layerPath}' has ${channels} channels`);
+    throw new Error(`sweepChannels: the order has ${order.length} entries but layer '${plan.layer}' has ${channels} channels`);
   }
-  checkOrder(plan.layerPath, order);
-  const ks = sweepKs(options.ks, channels, plan.layerPath);
+  checkOrder(plan.layer, order);
+  const ks = sweepKs(options.ks, channels, plan.layer);
   const inputs = inputList(model, data, 'sweepChannels');
   const count = inputs[0]!.shape[0]!;
   const labels = labelArray(data, count, 'sweepChannels');
@@ -70,7 +71,7 @@ export async function sweepChannels(
   metric ??= defaultMetric(outputSize);
   const points: SweepPoint[] = ks.map((k) => ({ k, metric: metricAt.get(k)! }));
   return {
-    layer: plan.layerPath,
+    layer: plan.layer,
     channels,
     order: Int32Array.from(order),
     metricName: metric.name,

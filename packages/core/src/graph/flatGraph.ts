@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { isContainer, type ContainerLike, type Layer } from './modelGraph';
+import { isContainer, type ContainerLike, type Layer } from './modelTree';
 
 // Why two graph walks: this one inlines nested models into one op per layer application, to run the model from any
 // value (the sweep, the mask evaluator); modelGraph.ts keeps the model tree and its nodes, because surgery edits each

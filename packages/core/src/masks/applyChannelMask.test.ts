@@ -72,9 +72,9 @@ describe('applyChannelMask', () => {
     const model = smallSiamese();
     await expect(applyChannelMask(model, { layer: 'conv9', channels: 6, pruned: [0] })).rejects.toThrow(/no layer 'conv9'/);
     await expect(applyChannelMask(model, { layer: 'flatten', channels: 6, pruned: [0] })).rejects.toThrow(
-      /layer 'encoder\/flatten' \(Flatten\) has no output channels/,
+      /'encoder\/flatten' \(Flatten\) has no prunable output channels/,
     );
-    await expect(applyChannelMask(model, { layer: 'relu2', channels: 6, pruned: [0] })).rejects.toThrow(/'encoder\/relu2' \(Activation\) has no output channels/);
+    await expect(applyChannelMask(model, { layer: 'relu2', channels: 6, pruned: [0] })).rejects.toThrow(/'encoder\/relu2' \(Activation\) has no prunable output channels/);
     await expect(applyChannelMask(model, { layer: 'conv2', channels: 6, pruned: [6] })).rejects.toThrow(/channel 6 of layer 'conv2' is outside 0 … 5/);
     await expect(applyChannelMask(model, { layer: 'conv2', channels: 8, pruned: [0] })).rejects.toThrow(/for 8 channels but the layer has 6/);
     model.dispose();

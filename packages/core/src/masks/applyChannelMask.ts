@@ -1,38 +1,30 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { resolveLayerEntry } from '@prune/activations';
-import * as tf from '@tensorflow/tfjs-core';
-import type { ChannelMask } from './channelMask';
-import { channelLayout, maskedWeights } from './channelWeights';
+import { leafLayers } from '../graph/modelTree';
 import { cloneModel } from '../surgery/cloneModel';
+import { cutWeights } from '../surgery/cutWeights';
+import { planSurgeryFor } from '../surgery/planSurgery';
+import type { ChannelMask } from './channelMask';
 
 /**
- * The lab's pruning: a copy of the model in which each masked channel's kernel slice and bias entry are 0, so the
- * channel outputs 0 (before any activation the layer fuses). The original model is untouched; the caller
- * disposes the copy. Accepts one mask or several (on different layers).
+ * A copy of the model in which every weight entry that surgery would remove for the masks is 0: each group's
+ * source kernel slices and biases, BatchNormalization and depthwise parameters on the way, and the consumers'
+ * input slices. The copy keeps every shape and computes what `pruneChannels` gives (up to float rounding).
+ * The original model is untouched; the caller disposes the copy. Accepts one mask or several (one per group).
  */
 export async function applyChannelMask(model: LayersModel, masks: ChannelMask | readonly ChannelMask[]): Promise<LayersModel> {
-  const list = Array.isArray(masks) ? (masks as readonly ChannelMask[]) : [masks as ChannelMask];
-  // Validate against the original before paying for a copy.
-  const targets = list.map((mask) => {
-    const entry = resolveLayerEntry(model, mask.layer);
-    const layout = channelLayout(entry.layer, entry.path);
-    if (mask.channels !== layout.channels) {
-      throw new Error(`applyChannelMask: the mask for '${mask.layer}' is for ${mask.channels} channels but the layer has ${layout.channels}`);
-    }
-    for (const c of mask.pruned) {
-      if (!Number.isInteger(c) || c < 0 || c >= layout.channels) {
-        throw new Error(`applyChannelMask: channel ${c} of layer '${mask.layer}' is outside 0 … ${layout.channels - 1}`);
-      }
-    }
-    return { mask, path: entry.path };
-  });
+  const plan = planSurgeryFor(model, masks, { allowEmpty: true }, 'applyChannelMask'); // checked against the original before paying for a copy
   const copy = await cloneModel(model);
   try {
-    for (const { mask, path } of targets) {
-      const layer = resolveLayerEntry(copy, path).layer;
-      const weights = maskedWeights(layer, channelLayout(layer, path), mask.pruned);
-      layer.setWeights(weights);
-      tf.dispose(weights);
+    const layers = new Map(leafLayers(copy).map((entry) => [entry.path, entry.layer]));
+    for (const surgery of plan.layers) {
+      const layer = layers.get(surgery.path);
+      if (layer === undefined) throw new Error(`applyChannelMask: layer '${surgery.path}' is missing from the copy`);
+      const cut = cutWeights(layer, surgery.path, surgery.cuts, 'zero');
+      try {
+        layer.setWeights(cut.values);
+      } finally {
+        cut.dispose();
+      }
     }
   } catch (error) {
     copy.dispose();

@@ -1,10 +1,19 @@
-/** Which output channels of one layer are pruned (zeroed or removed). */
+/**
+ * Which output channels of one layer's pruning group are pruned (zeroed by a mask, removed by surgery). The layer
+ * may be any source of the group: pruning channel c of a conv coupled by an Add prunes channel c of its partners.
+ */
 export interface ChannelMask {
   /** The layer's path, as given to `resolveLayer` (`conv2` or `encoder/conv2`). */
   layer: string;
-  /** The layer's number of output channels P. */
+  /** The pruned channel indices (any order; an Int32Array from `rankChannels` works). */
+  pruned: ArrayLike<number>;
+  /** The layer's number of output channels P, when known: checked against the model. */
+  channels?: number;
+}
+
+/** A mask with its channel count known and its indices sorted (what {@link maskWeakest} and {@link maskChannels} return). */
+export interface CheckedChannelMask extends ChannelMask {
   channels: number;
-  /** The pruned channel indices, ascending, without repeats. */
   pruned: number[];
 }
 
@@ -12,7 +21,7 @@ export interface ChannelMask {
  * The mask of the K weakest channels of a layer: the first K entries of `order` (from `rankChannels`).
  * K must be an integer in 0 … P-1 (pruning every channel would cut the network).
  */
-export function maskWeakest(layer: string, order: ArrayLike<number>, k: number): ChannelMask {
+export function maskWeakest(layer: string, order: ArrayLike<number>, k: number): CheckedChannelMask {
   const channels = order.length;
   checkOrder(layer, order);
   if (!Number.isInteger(k) || k < 0 || k > channels - 1) {
@@ -26,20 +35,35 @@ export function maskWeakest(layer: string, order: ArrayLike<number>, k: number):
  * A mask pruning the given channels of a layer with P channels; indices must be distinct integers in 0 … P-1,
  * and at least one channel must stay.
  */
-export function maskChannels(layer: string, channels: number, pruned: Iterable<number>): ChannelMask {
-  const list = [...pruned];
+export function maskChannels(layer: string, channels: number, pruned: ArrayLike<number> | Iterable<number>): CheckedChannelMask {
+  const list = checkPruned('maskChannels', layer, channels, pruned, false);
+  return { layer, channels, pruned: list };
+}
+
+/**
+ * The pruned indices as a sorted list, checked: distinct integers in 0 … channels-1, (unless `allowAll`) at least
+ * one channel left, and (unless `allowEmpty`) at least one pruned. Errors name the caller and the layer.
+ */
+export function checkPruned(
+  caller: string,
+  layer: string,
+  channels: number,
+  pruned: ArrayLike<number> | Iterable<number>,
+  allowAll: boolean,
+  allowEmpty = true,
+): number[] {
+  const list = Symbol.iterator in Object(pruned) ? [...(pruned as Iterable<number>)] : Array.from(pruned as ArrayLike<number>);
   const seen = new Set<number>();
   for (const c of list) {
-    if (!Number.isInteger(c) || c < 0 || c >= channels) {
-      throw new Error(`maskChannels: channel ${c} of layer '${layer}' is outside 0 … ${channels - 1}`);
-    }
-    if (seen.has(c)) throw new Error(`maskChannels: channel ${c} of layer '${layer}' is listed twice`);
+    if (!Number.isInteger(c) || c < 0 || c >= channels) throw new Error(`${caller}: channel ${c} of layer '${layer}' is outside 0 … ${channels - 1}`);
+    if (seen.has(c)) throw new Error(`${caller}: channel ${c} of layer '${layer}' is listed twice`);
     seen.add(c);
   }
-  if (list.length > channels - 1) {
-    throw new Error(`maskChannels: pruning all ${channels} channels of layer '${layer}' would cut the network; keep at least one`);
+  if (!allowEmpty && list.length === 0) throw new Error(`${caller}: no channels to remove from layer '${layer}' (the list is empty); the model would be unchanged`);
+  if (!allowAll && list.length > channels - 1) {
+    throw new Error(`${caller}: pruning all ${channels} channels of layer '${layer}' would cut the network; keep at least one`);
   }
-  return { layer, channels, pruned: list.sort((a, b) => a - b) };
+  return list.sort((a, b) => a - b);
 }
 
 /** Throws unless `order` is a permutation of 0 … P-1. */

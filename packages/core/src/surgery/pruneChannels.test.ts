@@ -23,9 +23,10 @@ import {
 } from '@prune/siamese';
 import { applyChannelMask } from '../masks/applyChannelMask';
 import { maskChannels } from '../masks/channelMask';
-import { countParams } from '../costs/costCounts';
-import { releaseSharedLayers } from '../graph/modelGraph';
-import { pruneChannels, planChannelSurgery } from './pruneChannels';
+import { countParams } from '../costs/countParams';
+import { releaseSharedLayers } from '../graph/modelTree';
+import { pruneChannels } from './pruneChannels';
+import { planSurgery } from './planSurgery';
 
 type Applicable = { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown };
 const apply = (layer: Applicable, x: SymbolicTensor | SymbolicTensor[]) => layer.apply(x) as SymbolicTensor;
@@ -95,7 +96,7 @@ async function expectSameAsMasked(
   channels: number[],
   zero: { layer: string; weight: string; axis: number; indices: number[] }[],
 ): Promise<LayersModel> {
-  const pruned = await pruneChannels(m, layerPath, channels);
+  const pruned = await pruneChannels(m, { layer: layerPath, pruned: channels });
   const masked = await maskedCopy(m, zero);
   const xs = inputsFor(m, 5, 7);
   const a = pruned.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
@@ -176,14 +177,14 @@ describe('pruneChannels on the Siamese model', () => {
 
   it('gives clear errors for bad channel lists and unprunable layers', async () => {
     const siamese = createSiameseModel({ seed: 6 });
-    await expect(pruneChannels(siamese, 'conv2', [])).rejects.toThrow(/no channels to remove from layer 'encoder\/conv2'/);
-    await expect(pruneChannels(siamese, 'conv2', [...Array(32).keys()])).rejects.toThrow(/cannot remove all 32 channels of layer 'encoder\/conv2'/);
-    await expect(pruneChannels(siamese, 'conv2', [32])).rejects.toThrow(/invalid channel index 32 for layer 'encoder\/conv2', which has 32 channels/);
-    await expect(pruneChannels(siamese, 'conv2', [1.5, -1])).rejects.toThrow(/invalid channel index 1.5, -1/);
-    await expect(pruneChannels(siamese, 'conv2', [3, 3])).rejects.toThrow(/duplicates/);
-    await expect(pruneChannels(siamese, 'embedding', [0])).rejects.toThrow(/'fusion' \(SiameseFusion\)/);
-    await expect(pruneChannels(siamese, 'pool2', [0])).rejects.toThrow(/'encoder\/pool2' \(MaxPooling2D\) has no prunable output channels/);
-    await expect(pruneChannels(siamese, 'conv9', [0])).rejects.toThrow(/no layer 'conv9'/);
+    await expect(pruneChannels(siamese, { layer: 'conv2', pruned: [] })).rejects.toThrow(/no channels to remove from layer 'conv2'/);
+    await expect(pruneChannels(siamese, { layer: 'conv2', pruned: [...Array(32).keys()] })).rejects.toThrow(/pruning all 32 channels of layer 'conv2' would cut the network/);
+    await expect(pruneChannels(siamese, { layer: 'conv2', pruned: [32] })).rejects.toThrow(/channel 32 of layer 'conv2' is outside 0 … 31/);
+    await expect(pruneChannels(siamese, { layer: 'conv2', pruned: [1.5, -1] })).rejects.toThrow(/channel 1.5 of layer 'conv2' is outside 0 … 31/);
+    await expect(pruneChannels(siamese, { layer: 'conv2', pruned: [3, 3] })).rejects.toThrow(/channel 3 of layer 'conv2' is listed twice/);
+    await expect(pruneChannels(siamese, { layer: 'embedding', pruned: [0] })).rejects.toThrow(/'fusion' \(SiameseFusion\)/);
+    await expect(pruneChannels(siamese, { layer: 'pool2', pruned: [0] })).rejects.toThrow(/'encoder\/pool2' \(MaxPooling2D\) has no prunable output channels/);
+    await expect(pruneChannels(siamese, { layer: 'conv9', pruned: [0] })).rejects.toThrow(/no layer 'conv9'/);
     siamese.dispose();
   });
 });
@@ -268,8 +269,8 @@ describe('pruneChannels with coupled channels', () => {
 
   it('prunes the two sources of a residual Add as one group', async () => {
     const m = residual();
-    const plan = planChannelSurgery(m, 'b', [2, 5]);
-    expect(plan.dependencies.couplings).toEqual(['sum']);
+    const plan = planSurgery(m, { layer: 'b', pruned: [2, 5] });
+    expect(plan.groups[0]!.group.couplings).toEqual(['sum']);
     expect(plan.layers.map((l) => [l.path, l.resize?.to]).sort()).toEqual([
       ['b', 4],
       ['c', undefined],
@@ -281,7 +282,7 @@ describe('pruneChannels with coupled channels', () => {
       { layer: 'b', weight: 'kernel', axis: 3, indices: [2, 5] },
       { layer: 'b', weight: 'bias', axis: 0, indices: [2, 5] },
     ]);
-    await expect(pruneChannels(m, 'b', [2], { coupled: 'refuse' })).rejects.toThrow(
+    await expect(pruneChannels(m, { layer: 'b', pruned: [2] }, { coupled: 'refuse' })).rejects.toThrow(
       /channels of 'b' are coupled with 'stem' through 'sum'; they can only be removed together/,
     );
     // b both reads and produces the group's channels.
@@ -297,7 +298,7 @@ describe('pruneChannels with coupled channels', () => {
     const skip = apply(layers.add({ name: 'skip' }), [x0, conv]);
     const out = apply(layers.dense({ name: 'head', units: 1 }), apply(layers.flatten({ name: 'f' }), skip));
     const m = model({ inputs: x0, outputs: out, name: 'identity_skip' });
-    await expect(pruneChannels(m, 'conv', [0])).rejects.toThrow(
+    await expect(pruneChannels(m, { layer: 'conv', pruned: [0] })).rejects.toThrow(
       /Cannot prune the output channels of 'conv': they reach layer 'pixels' \(InputLayer\), and that is an input of model 'identity_skip'/,
     );
     m.dispose();
@@ -311,7 +312,7 @@ describe('pruneChannels with coupled channels', () => {
     const cat = apply(layers.concatenate({ name: 'cat' }), [p, q]);
     const sum = apply(layers.add({ name: 'sum' }), [cat, wide]);
     const m = model({ inputs: x0, outputs: apply(layers.globalAveragePooling2d({ name: 'g' }), sum), name: 'partial' });
-    await expect(pruneChannels(m, 'wide', [0])).rejects.toThrow(/'cat' \(Concatenate\).*span several of its inputs/);
+    await expect(pruneChannels(m, { layer: 'wide', pruned: [0] })).rejects.toThrow(/'cat' \(Concatenate\).*span several of its inputs/);
     m.dispose();
   });
 
@@ -328,8 +329,8 @@ describe('pruneChannels with coupled channels', () => {
     const out = apply(layers.dense({ name: 'out', units: 2, ...init(9) } as never), apply(layers.flatten({ name: 'f' }), after));
     const m = model({ inputs: x0, outputs: out, name: 'concat_gate' });
 
-    const plan = planChannelSurgery(m, 'q', [1, 4]);
-    expect(plan.dependencies.sources.map((s) => s.path).sort()).toEqual(['gate', 'q']);
+    const plan = planSurgery(m, { layer: 'q', pruned: [1, 4] });
+    expect(plan.groups[0]!.group.sources.map((s) => s.path).sort()).toEqual(['gate', 'q']);
     const cut = plan.layers.find((l) => l.path === 'after')!.cuts[0]!;
     expect(cut).toEqual({ weight: 'kernel', axis: 2, remove: [4, 7] });
     const pruned = await expectSameAsMasked(m, 'q', [1, 4], [
@@ -362,7 +363,7 @@ describe('pruneChannels with coupled channels', () => {
     const out = apply(layers.dense({ name: 'head', units: 3, ...init(11) } as never), cat);
     const m = model({ inputs: [left, right], outputs: out, name: 'shared_conv' });
     releaseSharedLayers(m);
-    const plan = planChannelSurgery(m, 'shared', [3]);
+    const plan = planSurgery(m, { layer: 'shared', pruned: [3] });
     const rows = plan.layers.find((l) => l.path === 'head')!.cuts[0]!.remove;
     // 16 positions × 4 channels per branch; channel 3 of each branch.
     expect(rows).toEqual([...Array(16).keys()].map((s) => s * 4 + 3).concat([...Array(16).keys()].map((s) => 64 + s * 4 + 3)));
@@ -412,7 +413,7 @@ describe('pruneChannels through depthwise, separable, transposed and nested laye
     const out = apply(layers.dense({ name: 'out', units: 2, ...init(27) } as never), apply(layers.flatten({ name: 'g' }), up));
     const m = model({ inputs: x0, outputs: out, name: 'mobile' });
 
-    const plan = planChannelSurgery(m, 'a', [1, 3]);
+    const plan = planSurgery(m, { layer: 'a', pruned: [1, 3] });
     expect(plan.layers.find((l) => l.path === 'dw')!.cuts).toEqual([
       { weight: 'depthwise_kernel', axis: 2, remove: [1, 3] },
       { weight: 'bias', axis: 0, remove: [2, 3, 6, 7] },
@@ -439,7 +440,7 @@ describe('pruneChannels through depthwise, separable, transposed and nested laye
     expect(prunedSep.getLayer('up').getWeights()[0]!.shape).toEqual([2, 2, 3, 4]);
     expect(prunedSep.getLayer('sep').getWeights().map((w) => w.shape)).toEqual([[3, 3, 8, 1], [1, 1, 8, 4], [4]]);
     prunedSep.dispose();
-    await expect(pruneChannels(m, 'dw', [0])).rejects.toThrow(/'dw' \(DepthwiseConv2D\) has no prunable output channels.*prune the layer that produces its input/);
+    await expect(pruneChannels(m, { layer: 'dw', pruned: [0] })).rejects.toThrow(/'dw' \(DepthwiseConv2D\) has no prunable output channels.*prune the layer that produces its input/);
     m.dispose();
   });
 
@@ -461,11 +462,11 @@ describe('pruneChannels through depthwise, separable, transposed and nested laye
     );
     const out = apply(layers.dense({ name: 'out', units: 2, ...init(43) } as never), apply(layers.flatten({ name: 'f' }), sep));
     const m = model({ inputs: x0, outputs: out, name: 'sep_mult' });
-    expect(planChannelSurgery(m, 'a2', [1]).layers.find((l) => l.path === 'sep2')!.cuts).toEqual([
+    expect(planSurgery(m, { layer: 'a2', pruned: [1] }).layers.find((l) => l.path === 'sep2')!.cuts).toEqual([
       { weight: 'depthwise_kernel', axis: 2, remove: [1] },
       { weight: 'pointwise_kernel', axis: 2, remove: [2, 3] },
     ]);
-    const pruned = await pruneChannels(m, 'a2', [1]);
+    const pruned = await pruneChannels(m, { layer: 'a2', pruned: [1] });
     expect(pruned.getLayer('sep2').getWeights().map((w) => w.shape)).toEqual([[3, 3, 2, 2], [1, 1, 4, 4], [4]]);
     const [kernel, bias] = m.getLayer('a2').getWeights();
     const zeroed = tf.tidy(() => {
@@ -502,7 +503,7 @@ describe('pruneChannels through depthwise, separable, transposed and nested laye
     expect(findLayer(pruned, 'block/inner2').getWeights()[0]!.shape).toEqual([3, 3, 3, 4]);
     pruned.dispose();
     // inner2's channels leave the nested model and reach the outer Flatten → Dense rows.
-    const plan = planChannelSurgery(m, 'inner2', [1]);
+    const plan = planSurgery(m, { layer: 'inner2', pruned: [1] });
     expect(plan.layers.find((l) => l.path === 'out')!.cuts[0]!.remove).toEqual([1, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 45, 49, 53, 57, 61]);
     m.dispose();
 
@@ -515,8 +516,8 @@ describe('pruneChannels through depthwise, separable, transposed and nested laye
     const head = apply(layers.dense({ name: 'head', units: 2, ...init(35) } as never), apply(layers.globalMaxPooling2d({ name: 'gm' }), cat));
     const m2 = model({ inputs: x1, outputs: head, name: 'shared_bn_model' });
     releaseSharedLayers(m2);
-    const plan2 = planChannelSurgery(m2, 'left', [2]);
-    expect(plan2.dependencies.sources.map((s) => s.path).sort()).toEqual(['left', 'right']);
+    const plan2 = planSurgery(m2, { layer: 'left', pruned: [2] });
+    expect(plan2.groups[0]!.group.sources.map((s) => s.path).sort()).toEqual(['left', 'right']);
     expect(plan2.layers.find((l) => l.path === 'head')!.cuts[0]!.remove).toEqual([2, 5]);
     const pruned2 = await expectSameAsMasked(m2, 'left', [2], [
       { layer: 'left', weight: 'kernel', axis: 3, indices: [2] },
@@ -544,7 +545,7 @@ describe('pruneChannels on the Siamese model and real MNIST pairs', () => {
     const l1 = tf.tidy(() => tf.sum(tf.abs(conv2.getWeights()[0]!), [0, 1, 2]).dataSync() as Float32Array);
     const removed = [...l1.keys()].sort((a, b) => l1[a]! - l1[b]!).slice(0, 12).sort((a, b) => a - b);
 
-    const pruned = await pruneChannels(siamese, 'conv2', removed);
+    const pruned = await pruneChannels(siamese, { layer: 'conv2', pruned: removed });
     const masked = await applyChannelMask(siamese, maskChannels('encoder/conv2', 32, removed));
     const p = await predictPairs(pruned, testPairs);
     const q = await predictPairs(masked, testPairs);

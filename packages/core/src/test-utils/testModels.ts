@@ -50,13 +50,17 @@ export function plainCnn(seed = 1): tfl.Sequential {
   return m;
 }
 
-/** A residual block: conv a → relu → conv b, added to the input (channels coupled by Add), then pooled into a sigmoid. */
+/**
+ * A residual block: stem conv → conv a → relu → conv b, added to the stem's output (b and stem coupled by the Add),
+ * then pooled into a sigmoid.
+ */
 export function residualModel(seed = 1): tfl.LayersModel {
   const s = seed * 100;
   const x = tfl.input({ shape: [8, 8, 3], name: 'x' });
-  const a = tfl.layers.conv2d({ name: 'a', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(s + 1), biasInitializer: biasInit(s + 2) }).apply(x) as ST;
+  const stem = tfl.layers.conv2d({ name: 'stem', filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: init(s + 7), biasInitializer: biasInit(s + 8) }).apply(x) as ST;
+  const a = tfl.layers.conv2d({ name: 'a', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(s + 1), biasInitializer: biasInit(s + 2) }).apply(stem) as ST;
   const b = tfl.layers.conv2d({ name: 'b', filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: init(s + 3), biasInitializer: biasInit(s + 4) }).apply(a) as ST;
-  const sum = tfl.layers.add({ name: 'add' }).apply([x, b]) as ST;
+  const sum = tfl.layers.add({ name: 'add' }).apply([stem, b]) as ST;
   const g = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as ST;
   const out = tfl.layers.dense({ name: 'out', units: 1, activation: 'sigmoid', kernelInitializer: init(s + 5), biasInitializer: biasInit(s + 6) }).apply(g) as ST;
   return tfl.model({ inputs: x, outputs: out, name: 'residual' });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { input, layers, model, sequential, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { createSiameseModel } from '@prune/siamese';
-import { countMacs, countParams } from './costCounts';
+import { countMacs } from './countMacs';
+import { countParams } from './countParams';
 import { pruneChannels } from '../surgery/pruneChannels';
 
 const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x: SymbolicTensor | SymbolicTensor[]) =>
@@ -55,7 +56,7 @@ describe('countParams and countMacs', () => {
     expect(macs.uncounted).toEqual(['fusion']);
 
     // After removing 8 of conv2's 32 channels: conv2 and dense1 shrink, nothing else.
-    const pruned = await pruneChannels(siamese, 'encoder/conv2', [0, 1, 2, 3, 4, 5, 6, 7]);
+    const pruned = await pruneChannels(siamese, { layer: 'encoder/conv2', pruned: [0, 1, 2, 3, 4, 5, 6, 7] });
     const small = encoderCosts(24);
     expect(countParams(pruned).total).toBe(small.conv1.params + small.conv2.params + small.dense1.params + small.embedding.params + head.params);
     expect(countParams(pruned).total).toBe(166713);

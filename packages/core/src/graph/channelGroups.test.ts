@@ -1,21 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { input, layers, model, sequential, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { createSiameseModel } from '@prune/siamese';
-import { channelDependencies, mapChannelIndices } from './channelDependencies';
+import { channelGroup, channelGroups } from './channelGroups';
+import { mapChannelIndices } from './channelIndexMap';
 
 const apply = (layer: { apply: (x: SymbolicTensor | SymbolicTensor[]) => unknown }, x: SymbolicTensor | SymbolicTensor[]) =>
   layer.apply(x) as SymbolicTensor;
 
-describe('channelDependencies', () => {
+describe('channelGroup', () => {
   it('follows conv2 of the Siamese encoder through relu, pool and flatten into dense1 rows', () => {
     const siamese = createSiameseModel({ seed: 1 });
-    const deps = channelDependencies(siamese, 'encoder/conv2');
-    expect(deps.layer).toBe('encoder/conv2');
+    const deps = channelGroup(siamese, 'encoder/conv2');
+    expect(deps.id).toBe('encoder/conv2');
     expect(deps.channels).toBe(32);
     expect(deps.sources.map((s) => s.path)).toEqual(['encoder/conv2']);
     expect(deps.path.map((p) => p.path)).toEqual(['encoder/relu2', 'encoder/pool2', 'encoder/flatten']);
     expect(deps.consumers.map((c) => c.path)).toEqual(['encoder/dense1']);
-    const map = deps.consumers[0]!.maps[0]!;
+    const map = deps.consumers[0]!.applications[0]!.map!;
     expect(map).toEqual({ size: 1568, start: 0, multiplier: 1, positions: 49, positionStride: 32 });
     // NHWC rows of channel 3: (h·7 + w)·32 + 3.
     const rows = mapChannelIndices(map, [3]);
@@ -24,16 +25,16 @@ describe('channelDependencies', () => {
     expect(rows[48]).toBe(48 * 32 + 3);
     expect(deps.couplings).toEqual([]);
     // A bare name resolves through the nested model too.
-    expect(channelDependencies(siamese, 'conv1').consumers.map((c) => c.path)).toEqual(['encoder/conv2']);
+    expect(channelGroup(siamese, 'conv1').consumers.map((c) => c.path)).toEqual(['encoder/conv2']);
     siamese.dispose();
   });
 
   it('refuses channels that reach a custom layer or a model output, naming them', () => {
     const siamese = createSiameseModel({ seed: 1 });
-    expect(() => channelDependencies(siamese, 'embedding')).toThrow(/'fusion' \(SiameseFusion\)/);
-    expect(() => channelDependencies(siamese, 'head_out')).toThrow(/output 0 of model 'siamese'/);
-    expect(() => channelDependencies(siamese, 'relu2')).toThrow(/'encoder\/relu2' \(Activation\) has no prunable output channels/);
-    expect(() => channelDependencies(siamese, 'nope')).toThrow(/no layer 'nope'/);
+    expect(() => channelGroup(siamese, 'embedding')).toThrow(/'fusion' \(SiameseFusion\)/);
+    expect(() => channelGroup(siamese, 'head_out')).toThrow(/output 0 of model 'siamese'/);
+    expect(() => channelGroup(siamese, 'relu2')).toThrow(/'encoder\/relu2' \(Activation\) has no prunable output channels/);
+    expect(() => channelGroup(siamese, 'nope')).toThrow(/no layer 'nope'/);
     siamese.dispose();
   });
 
@@ -46,7 +47,7 @@ describe('channelDependencies', () => {
     const c = apply(layers.conv2d({ name: 'c', filters: 2, kernelSize: 1 }), sum);
     const gap = apply(layers.globalAveragePooling2d({ name: 'gap' }), c);
     const m = model({ inputs: x0, outputs: gap, name: 'res' });
-    const deps = channelDependencies(m, 'b');
+    const deps = channelGroup(m, 'b');
     expect(deps.sources.map((s) => s.path).sort()).toEqual(['b', 'stem']);
     expect(deps.consumers.map((s) => s.path).sort()).toEqual(['b', 'c']);
     expect(deps.couplings).toEqual(['sum']);
@@ -55,7 +56,7 @@ describe('channelDependencies', () => {
     const conv = apply(layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same' }), y0);
     const skip = apply(layers.add({ name: 'skip' }), [y0, conv]);
     const m2 = model({ inputs: y0, outputs: apply(layers.flatten({ name: 'f' }), skip), name: 'identity_skip' });
-    expect(() => channelDependencies(m2, 'conv')).toThrow(/'y' \(InputLayer\).*input of model 'identity_skip'/);
+    expect(() => channelGroup(m2, 'conv')).toThrow(/'y' \(InputLayer\).*input of model 'identity_skip'/);
     m.dispose();
     m2.dispose();
   });
@@ -67,10 +68,10 @@ describe('channelDependencies', () => {
     const cat = apply(layers.concatenate({ name: 'cat' }), [p, q]);
     const out = apply(layers.conv2d({ name: 'out', filters: 2, kernelSize: 1 }), cat);
     const m = model({ inputs: x0, outputs: apply(layers.globalMaxPooling2d({ name: 'g' }), out), name: 'cat_model' });
-    const deps = channelDependencies(m, 'q');
+    const deps = channelGroup(m, 'q');
     expect(deps.sources.map((s) => s.path)).toEqual(['q']);
-    expect(deps.consumers[0]!.maps[0]).toEqual({ size: 8, start: 3, multiplier: 1, positions: 1, positionStride: 8 });
-    expect(mapChannelIndices(deps.consumers[0]!.maps[0]!, [0, 4])).toEqual([3, 7]);
+    expect(deps.consumers[0]!.applications[0]!.map).toEqual({ size: 8, start: 3, multiplier: 1, positions: 1, positionStride: 8 });
+    expect(mapChannelIndices(deps.consumers[0]!.applications[0]!.map!, [0, 4])).toEqual([3, 7]);
     m.dispose();
   });
 
@@ -84,13 +85,32 @@ describe('channelDependencies', () => {
         layers.dense({ name: 'd', units: 3 }),
       ],
     });
-    const deps = channelDependencies(s, 'c1');
-    expect(deps.path.map((p) => [p.path, p.kind])).toEqual([
+    const deps = channelGroup(s, 'c1');
+    expect(deps.path.map((p) => [p.path, p.role])).toEqual([
       ['bn', 'channelwise'],
       ['r', 'elementwise'],
-      ['f', 'elementwise'],
+      ['f', 'flatten'],
     ]);
-    expect(deps.consumers[0]!.maps[0]).toEqual({ size: 64, start: 0, multiplier: 1, positions: 16, positionStride: 4 });
+    expect(deps.consumers[0]!.applications[0]!.map).toEqual({ size: 64, start: 0, multiplier: 1, positions: 16, positionStride: 4 });
     s.dispose();
+  });
+});
+
+describe('channelGroups', () => {
+  it('lists every group of the Siamese model once, and the sources it cannot prune with the reason', () => {
+    const siamese = createSiameseModel({ seed: 1 });
+    const { groups, refused } = channelGroups(siamese);
+    expect(groups.map((g) => [g.id, g.channels, g.consumers.map((c) => c.path)])).toEqual([
+      ['encoder/conv1', 16, ['encoder/conv2']],
+      ['encoder/conv2', 32, ['encoder/dense1']],
+      ['encoder/dense1', 128, ['encoder/embedding']],
+      ['head_dense', 32, ['head_out']],
+    ]);
+    // Each group's shared-encoder layers are reached through both applications.
+    expect(groups[1]!.sources[0]!.applications).toHaveLength(2);
+    expect(refused.map((r) => r.layer)).toEqual(['encoder/embedding', 'head_out']);
+    expect(refused[0]!.reason).toMatch(/'fusion' \(SiameseFusion\).*not in @prune\/core's layer table/);
+    expect(refused[1]!.reason).toMatch(/output 0 of model 'siamese'/);
+    siamese.dispose();
   });
 });
