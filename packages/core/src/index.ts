@@ -47,3 +47,12 @@ export { countMacs } from './costs/countMacs';
 export type { LayerMacs, MacCount } from './costs/countMacs';
 export { measureLatency } from './costs/measureLatency';
 export type { LatencyOptions, LatencyStats } from './costs/measureLatency';
+// whole-model pruning
+export { pruneModel } from './pruner/pruneModel';
+export type { PruneModelResult } from './pruner/pruneModel';
+export { planPruning } from './pruner/planPruning';
+export type { GroupPlan, PruningPlan } from './pruner/planPruning';
+export type { FineTuneStep, PruningOptions, PruningProgress } from './pruner/pruningOptions';
+export type { BeforeAfter, GroupReport, PruningReport } from './pruner/pruningReport';
+export { sensitivityAnalysis, ratiosFromSensitivity } from './pruner/sensitivityAnalysis';
+export type { GroupSensitivity, SensitivityOptions, SensitivityResult } from './pruner/sensitivityAnalysis';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
-import { mapChannelIndices } from '../graph/channelIndexMap';
-import type { ConsumerApplication, MaskPlan } from './maskPlan';
+import { consumerIndices, type ConsumerApplication, type MaskPlan } from './maskPlan';
 
 /** Predictions of one model output for each channel set, and how they were computed. */
 export interface ChannelSetPredictions {
@@ -32,9 +31,10 @@ function runOps(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tenso
 /** A consumer's input with the entries of the pruned channels set to 0 (what surgery's removed rows would read). */
 export function maskConsumerInput(app: ConsumerApplication, x: tf.Tensor, set: readonly number[]): tf.Tensor {
   if (set.length === 0) return x;
-  const keep = new Float32Array(app.map.size).fill(1);
-  for (const i of mapChannelIndices(app.map, set)) keep[i] = 0;
-  return tf.mul(x, tf.tensor(keep, [...Array.from({ length: x.rank - 1 }, () => 1), app.map.size]));
+  const size = app.maps[0]!.size;
+  const keep = new Float32Array(size).fill(1);
+  for (const i of consumerIndices(app, set)) keep[i] = 0;
+  return tf.mul(x, tf.tensor(keep, [...Array.from({ length: x.rank - 1 }, () => 1), size]));
 }
 
 /** The entries at `indices` of every row of `width` in `data`: a [rows, indices.length] array. */
@@ -89,7 +89,7 @@ class ConsumerMath {
     this.kernel = tf.keep(weights[weightIndex(app, 'kernel')]!.clone());
     this.kernelData = Float32Array.from(this.kernel.dataSync());
     this.bias = bias >= 0 ? tf.keep(weights[bias]!.clone()) : null;
-    this.indices = Array.from({ length: channels }, (_, c) => mapChannelIndices(app.map, [c]));
+    this.indices = Array.from({ length: channels }, (_, c) => consumerIndices(app, [c]));
     this.cfg = app.op.layer.getConfig() as Record<string, unknown>;
     this.activation = (app.op.layer as unknown as { activation?: { apply(x: tf.Tensor): tf.Tensor } }).activation ?? null;
   }

@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ChannelIndexMap } from '../graph/channelIndexMap';
+import { mapChannelIndices, type ChannelIndexMap } from '../graph/channelIndexMap';
 import { channelGroup, type ChannelGroup } from '../graph/channelGroups';
 import { downstreamOps, flattenModel, type FlatGraph, type GraphOp } from '../graph/flatGraph';
 import { layerSemantics, type LayerSemantics } from '../graph/layerTable';
@@ -9,8 +9,8 @@ export interface ConsumerApplication {
   op: GraphOp;
   /** The value id it reads (one of `op.inputs`). */
   input: number;
-  /** Where the group's channels sit along that value's last axis. */
-  map: ChannelIndexMap;
+  /** Where the group's channels sit along that value's last axis (a Concatenate may bring them in more than once). */
+  maps: ChannelIndexMap[];
   /** The contribution math the fast path uses for it (from the layer table), if any. */
   linear: LayerSemantics['linear'];
 }
@@ -57,6 +57,12 @@ function slowReason(graph: FlatGraph, consumers: readonly ConsumerApplication[],
   return null;
 }
 
+/** The entries of a consumer's input that the given channels occupy, ascending. */
+export function consumerIndices(app: ConsumerApplication, channels: ArrayLike<number>): number[] {
+  if (app.maps.length === 1) return mapChannelIndices(app.maps[0]!, channels);
+  return [...new Set(app.maps.flatMap((m) => mapChannelIndices(m, channels)))].sort((a, b) => a - b);
+}
+
 /**
  * Plans masked evaluations of `model` for channel sets of `layer`'s pruning group, reading model output `output`.
  * Throws the group's refusal (naming the layer that blocks it) for a layer whose channels cannot be pruned.
@@ -67,12 +73,18 @@ export function planMasks(model: LayersModel, layer: string, output = 0, graph: 
   }
   const group = channelGroup(model, layer, graph);
   const named = group.sources.find((s) => s.path === layer || s.path.endsWith(`/${layer}`))?.path ?? group.id;
-  const consumers: ConsumerApplication[] = group.consumers.flatMap((member) =>
-    member.applications.map((a) => {
+  // One entry per (op, input): the maps of one input read by the same op are merged.
+  const byInput = new Map<string, ConsumerApplication>();
+  for (const member of group.consumers) {
+    for (const a of member.applications) {
       const op = graph.ops[a.op]!;
-      return { op, input: op.inputs[a.input]!, map: a.map, linear: layerSemantics(op.layer).linear };
-    }),
-  );
+      const key = `${a.op}:${a.input}`;
+      const known = byInput.get(key);
+      if (known !== undefined) known.maps.push(a.map);
+      else byInput.set(key, { op, input: op.inputs[a.input]!, maps: [a.map], linear: layerSemantics(op.layer).linear });
+    }
+  }
+  const consumers = [...byInput.values()];
   const affected = downstreamOps(graph, consumers.map((c) => c.op.index));
   const reason = slowReason(graph, consumers, new Set(affected));
   const names = [...new Set(consumers.map((c) => c.op.path))].map((p) => `'${p}'`).join(', ');

@@ -1,30 +1,9 @@
 import { models, type LayersModel } from '@tensorflow/tfjs-layers';
-import { depthMultiplierOf } from '../graph/layerTable';
 import { leafLayers, releaseSharedLayers } from '../graph/modelTree';
 import type { ChannelMask } from '../masks/channelMask';
 import { cutWeights } from './cutWeights';
+import { findLayerConfig, modelTopology, type JsonObject } from './modelTopology';
 import { planSurgery, type ConfigChange, type SurgeryOptions, type SurgeryPlan } from './planSurgery';
-
-type JsonObject = Record<string, unknown>;
-
-/** The serialised config of the layer at `path` inside a model topology (functional, Sequential, nested). */
-function findLayerConfig(topology: JsonObject, path: string): JsonObject {
-  let container = topology;
-  const segments = path.split('/');
-  for (let depth = 0; depth < segments.length; depth += 1) {
-    const name = segments[depth];
-    const config = container['config'] as JsonObject | undefined;
-    const list = (config?.['layers'] ?? []) as JsonObject[];
-    const found = list.find((entry) => {
-      const entryConfig = entry['config'] as JsonObject | undefined;
-      return entry['name'] === name || entryConfig?.['name'] === name;
-    });
-    if (found === undefined) throw new Error(`pruneChannels: layer '${path}' not found in the serialised model topology`);
-    if (depth === segments.length - 1) return found['config'] as JsonObject;
-    container = found;
-  }
-  throw new Error(`pruneChannels: empty layer path`);
-}
 
 /** Sets a config change in a serialised layer config, checking the old value first. */
 function applyConfigChange(config: JsonObject, path: string, change: ConfigChange): void {
@@ -58,15 +37,9 @@ export async function pruneChannels(model: LayersModel, masks: ChannelMask | rea
 
 /** Rebuilds `model` with the cuts of a plan: one topology edit, one deserialisation, one pass over the weights. */
 export async function rebuildPruned(model: LayersModel, plan: SurgeryPlan): Promise<LayersModel> {
-  const topology = model.toJSON(null, false) as JsonObject;
+  const topology = modelTopology(model);
   for (const surgery of plan.layers) {
     if (surgery.resize !== undefined) applyConfigChange(findLayerConfig(topology, surgery.path), surgery.path, surgery.resize);
-  }
-  // tfjs-layers 4.22 drops SeparableConv2D's depth multiplier from its config; put it back so the rebuild matches.
-  for (const { path, layer } of leafLayers(model)) {
-    if (layer.getClassName() === 'SeparableConv2D' && depthMultiplierOf(layer) !== 1) {
-      findLayerConfig(topology, path)['depth_multiplier'] = depthMultiplierOf(layer);
-    }
   }
   const pruned = await models.modelFromJSON({ modelTopology: topology } as Parameters<typeof models.modelFromJSON>[0]);
   releaseSharedLayers(pruned);
