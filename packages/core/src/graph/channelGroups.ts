@@ -382,7 +382,8 @@ function walkGroup(model: LayersModel, graph: FlatGraph, target: { layer: Layer;
         : '; only layers with their own filters or units (Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D, Dense) have them';
     throw new Error(`Layer '${target.path}' (${semantics.className}) has no prunable output channels${hint}`);
   }
-  if (semantics.refusal !== undefined) throw new Error(`Cannot prune the output channels of '${target.path}': ${semantics.refusal}`);
+  const refusal = semantics.refusal ?? semantics.outputRefusal;
+  if (refusal !== undefined) throw new Error(`Cannot prune the output channels of '${target.path}': ${refusal}`);
   return new GroupWalk(model, graph, target).run();
 }
 
