@@ -78,6 +78,8 @@ class ConsumerMath {
   private readonly bias: tf.Tensor | null;
   /** Each channel's entries along the input's last axis. */
   private readonly indices: number[][];
+  /** Whether the group's channels are every entry of the input (no other channels reach this consumer there). */
+  readonly fillsInput: boolean;
   /** Each channel's kernel slice, made on first use and kept for the whole evaluation. */
   private readonly kernelSlices = new Map<number, tf.Tensor>();
   private readonly activation: { apply(x: tf.Tensor): tf.Tensor } | null;
@@ -90,6 +92,7 @@ class ConsumerMath {
     this.kernelData = Float32Array.from(this.kernel.dataSync());
     this.bias = bias >= 0 ? tf.keep(weights[bias]!.clone()) : null;
     this.indices = Array.from({ length: channels }, (_, c) => consumerIndices(app, [c]));
+    this.fillsInput = new Set(this.indices.flat()).size === app.maps[0]!.size;
     this.cfg = app.op.layer.getConfig() as Record<string, unknown>;
     this.activation = (app.op.layer as unknown as { activation?: { apply(x: tf.Tensor): tf.Tensor } }).activation ?? null;
   }
@@ -194,7 +197,8 @@ class PreActivation {
     const removed = previous ? [...previous].filter((c) => !next.has(c)) : [];
     const kept = Array.from({ length: channels }, (_, c) => c).filter((c) => !next.has(c));
     const costCurrent = previous ? added.length + removed.length : Infinity;
-    const costBias = kept.length > 0 ? kept.length : Infinity;
+    // The bias plus the kept channels is the whole pre-activation only when the group fills the consumer's input.
+    const costBias = kept.length > 0 && this.math.fillsInput ? kept.length : Infinity;
     // One matmul over every channel costs about as much as a quarter of the per-channel ones.
     const costFull = next.size + (this.full ? 0 : channels / 4);
     const z = tf.tidy(() => {
