@@ -129,19 +129,28 @@ describe('@prune/core in a consumer project', () => {
     const out = JSON.parse(run('node', ['out/consumer.mjs'], project).trim().split('\n').pop()!) as {
       mask: { layer: string; channels: number; pruned: number[] }; diff: number;
       sweep: { path: string; ks: number[]; baseline: number }; l1Order: number[]; biasScores: number;
-      params: [number, number]; macs: number;
+      params: [number, number]; macs: number; scores: number[]; handMeans: number[]; handL1: number[];
+      whole: { params: { before: number; after: number }; groups: [string, number, number][]; filters: number };
     };
+    const ascending = (values: number[]) => values.map((v, c) => [v, c] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, c]) => c);
     expect(out.mask.layer).toBe('conv');
     expect(out.mask.channels).toBe(4);
-    expect(out.mask.pruned).toHaveLength(2);
+    // The scores are the conv's mean output per channel, as computed in the consumer without @prune/core, and the
+    // mask holds the two weakest of them.
+    out.scores.forEach((s, c) => expect(s).toBeCloseTo(out.handMeans[c]!, 5));
+    expect(out.mask.pruned).toEqual(ascending(out.handMeans).slice(0, 2).sort((a, b) => a - b));
     expect(out.diff).toBeLessThanOrEqual(1e-5); // surgery equals the masked model
     expect(out.sweep.ks).toEqual([1, 2, 3]);
     expect(out.sweep.path).toBe('linear-consumer');
-    expect([...out.l1Order].sort()).toEqual([0, 1, 2, 3]);
+    expect(out.l1Order).toEqual(ascending(out.handL1));
     expect(out.biasScores).toBe(4);
     // conv 3·3·1·4 + 4 = 40, dense 6·6·4·2 + 2 = 290; two channels remove 2·(9 + 1) + 2·36·2 = 164.
     expect(out.params).toEqual([330, 330 - 164]);
     // conv 6·6 positions × 9 × 4 channels = 1296, dense 144 × 2 = 288.
     expect(out.macs).toBe(1296 + 288);
+    // pruneModel at 50%: the conv's group loses 2 of 4 channels; the dense output cannot be pruned (a model output).
+    expect(out.whole.groups).toEqual([['conv', 4, 2]]);
+    expect(out.whole.filters).toBe(2);
+    expect(out.whole.params).toEqual({ before: 330, after: 330 - 164 });
   });
 });

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { leafLayers } from '../graph/modelTree';
 import { cloneModel } from '../surgery/cloneModel';
-import { cutWeights } from '../surgery/cutWeights';
+import { setCutWeights } from '../surgery/cutWeights';
 import { planSurgeryFor } from '../surgery/planSurgery';
 import type { ChannelMask } from './channelMask';
 
@@ -19,12 +19,7 @@ export async function applyChannelMask(model: LayersModel, masks: ChannelMask | 
     for (const surgery of plan.layers) {
       const layer = layers.get(surgery.path);
       if (layer === undefined) throw new Error(`applyChannelMask: layer '${surgery.path}' is missing from the copy`);
-      const cut = cutWeights(layer, surgery.path, surgery.cuts, 'zero');
-      try {
-        layer.setWeights(cut.values);
-      } finally {
-        cut.dispose();
-      }
+      setCutWeights(layer, layer, surgery.path, surgery.cuts, 'zero');
     }
   } catch (error) {
     copy.dispose();

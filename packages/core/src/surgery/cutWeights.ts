@@ -37,12 +37,12 @@ function cutWeight(weight: Tensor, cut: WeightCut, mode: CutMode, where: string)
 }
 
 /**
- * The layer's weights (in `layer.getWeights()` order) with the cuts applied; weights without a cut are the
- * layer's own tensors. `dispose` frees exactly the new tensors.
+ * Sets `target`'s weights to `source`'s with the cuts applied (the same layer for a mask, the rebuilt layer for
+ * surgery). Only the cut copies are freed: weights without a cut are the source's own variables.
  */
-export function cutWeights(layer: Layer, path: string, cuts: readonly WeightCut[], mode: CutMode): { values: Tensor[]; dispose(): void } {
-  const own = layer.getWeights(); // the variables themselves: never dispose them
-  const names = layer.weights.map((w) => w.originalName.split('/').pop() ?? w.originalName);
+export function setCutWeights(target: Layer, source: Layer, path: string, cuts: readonly WeightCut[], mode: CutMode): void {
+  const own = source.getWeights();
+  const names = source.weights.map((w) => w.originalName.split('/').pop() ?? w.originalName);
   const values = own.map((value, i) => {
     let current = value;
     for (const cut of cuts.filter((c) => c.weight === names[i])) {
@@ -52,5 +52,9 @@ export function cutWeights(layer: Layer, path: string, cuts: readonly WeightCut[
     }
     return current;
   });
-  return { values, dispose: () => values.forEach((t, i) => t !== own[i] && t.dispose()) };
+  try {
+    target.setWeights(values);
+  } finally {
+    values.forEach((t, i) => t !== own[i] && t.dispose());
+  }
 }

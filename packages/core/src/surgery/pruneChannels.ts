@@ -1,7 +1,7 @@
 import { models, type LayersModel } from '@tensorflow/tfjs-layers';
 import { leafLayers, releaseSharedLayers } from '../graph/modelTree';
 import type { ChannelMask } from '../masks/channelMask';
-import { cutWeights } from './cutWeights';
+import { setCutWeights } from './cutWeights';
 import { findLayerConfig, modelTopology, type JsonObject } from './modelTopology';
 import { planSurgery, type ConfigChange, type SurgeryOptions, type SurgeryPlan } from './planSurgery';
 
@@ -50,12 +50,7 @@ export async function rebuildPruned(model: LayersModel, plan: SurgeryPlan): Prom
       if (layer.weights.length === 0) continue;
       const target = fresh.get(path);
       if (target === undefined) throw new Error(`pruneChannels: layer '${path}' is missing from the rebuilt model`);
-      const cut = cutWeights(layer, path, cutsByPath.get(path) ?? [], 'remove');
-      try {
-        target.setWeights(cut.values);
-      } finally {
-        cut.dispose();
-      }
+      setCutWeights(target, layer, path, cutsByPath.get(path) ?? [], 'remove');
     }
   } catch (error) {
     pruned.dispose();
