@@ -16,7 +16,7 @@ export { taylorImportance, defaultLoss } from './criteria/taylorImportance';
 export type { TaylorOptions, LossFunction } from './criteria/taylorImportance';
 export { ablationImportance } from './criteria/ablationImportance';
 export type { AblationOptions } from './criteria/ablationImportance';
-export { criterionByName, CRITERION_NAMES } from './criteria/criterionByName';
+export { criterionByName, CRITERION_NAMES, isCriterionName } from './criteria/criterionByName';
 export type { CriterionName } from './criteria/criterionByName';
 // masks
 export { maskWeakest, maskChannels } from './masks/channelMask';

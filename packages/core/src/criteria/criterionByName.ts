@@ -11,9 +11,17 @@ export const CRITERION_NAMES = ['mean-activation', 'mean-abs-activation', 'apoz'
 /** One of {@link CRITERION_NAMES}. */
 export type CriterionName = (typeof CRITERION_NAMES)[number];
 
-/** A built-in criterion by name (for command lines and configs); `seed` is used by `random` (default 0). */
-export function criterionByName(name: string, options: { seed?: number } = {}): ImportanceCriterion {
-  switch (name as CriterionName) {
+/** Whether a string (from a command line or a config file) is one of {@link CRITERION_NAMES}. */
+export function isCriterionName(name: string): name is CriterionName {
+  return (CRITERION_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * A built-in criterion by name (for command lines and configs); `seed` is used by `random` (default 0). The name is
+ * typed; a name that is not one (from untyped JavaScript) is an error listing the names.
+ */
+export function criterionByName(name: CriterionName, options: { seed?: number } = {}): ImportanceCriterion {
+  switch (name) {
     case 'mean-activation':
       return meanActivationImportance();
     case 'mean-abs-activation':

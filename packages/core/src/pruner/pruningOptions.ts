@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { criterionByName, CRITERION_NAMES, type CriterionName } from '../criteria/criterionByName';
+import { criterionByName, CRITERION_NAMES, isCriterionName, type CriterionName } from '../criteria/criterionByName';
 import type { ImportanceCriterion } from '../criteria/importance';
 import { l1NormImportance } from '../criteria/filterNormCriteria';
 import type { EvalData } from '../evaluation/evalData';
@@ -94,7 +94,7 @@ function checkCount(value: unknown, what: string, fallback: number): number {
 function checkCriterion(criterion: PruningOptions['criterion']): ImportanceCriterion {
   if (criterion === undefined) return l1NormImportance();
   if (typeof criterion === 'string') {
-    if (!(CRITERION_NAMES as readonly string[]).includes(criterion)) {
+    if (!isCriterionName(criterion)) {
       throw new Error(`pruneModel: options.criterion '${criterion}' is not a built-in criterion; choose one of ${CRITERION_NAMES.join(', ')}, or pass an ImportanceCriterion`);
     }
     return criterionByName(criterion);

@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
-import { criterionByName, CRITERION_NAMES, type CriterionName } from '../criteria/criterionByName';
+import { criterionByName, CRITERION_NAMES, isCriterionName, type CriterionName } from '../criteria/criterionByName';
 import { l1NormImportance } from '../criteria/filterNormCriteria';
 import { scoreChannels, type ImportanceCriterion } from '../criteria/importance';
 import { rankChannels } from '../criteria/rankChannels';
@@ -60,7 +60,7 @@ function checkRatios(ratios: readonly number[]): number[] {
 function criterionOf(criterion: SensitivityOptions['criterion']): ImportanceCriterion {
   if (criterion === undefined) return l1NormImportance();
   if (typeof criterion !== 'string') return criterion;
-  if (!(CRITERION_NAMES as readonly string[]).includes(criterion)) {
+  if (!isCriterionName(criterion)) {
     throw new Error(`sensitivityAnalysis: options.criterion '${criterion}' is not a built-in criterion; choose one of ${CRITERION_NAMES.join(', ')}`);
   }
   return criterionByName(criterion);
