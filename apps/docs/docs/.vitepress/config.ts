@@ -36,6 +36,7 @@ export default defineConfig({
           items: [
             { text: 'Getting started', link: '/guide/getting-started' },
             { text: 'Reproducing the lab', link: '/guide/reproduce-the-lab' },
+            { text: 'Pruning a whole model', link: '/guide/prune-a-model' },
             { text: 'The viewer', link: '/guide/viewer' },
           ],
         },
