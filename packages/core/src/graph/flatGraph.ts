@@ -2,9 +2,10 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { isContainer, type ContainerLike, type Layer } from './modelTree';
 
-// Why two graph walks: this one inlines nested models into one op per layer application, to run the model from any
-// value (the sweep, the mask evaluator); modelGraph.ts keeps the model tree and its nodes, because surgery edits each
-// layer's weights once and rebuilds every model of the tree.
+// The one graph of a model that every part of @prune/core walks: pruning groups, the sweep and the mask evaluator,
+// criteria that run the model, cost counts. Nested models are inlined into one op per layer application, so a
+// shared encoder used on two inputs gives two ops per layer. (modelTree.ts only lists the model's layer objects, for
+// counting each layer's weights once and copying weights into a rebuilt model.)
 
 /** One application of a (non-model) layer in a model flattened into a single graph. */
 export interface GraphOp {

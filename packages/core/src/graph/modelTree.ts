@@ -3,7 +3,7 @@ import type { LayersModel, SymbolicTensor, layers } from '@tensorflow/tfjs-layer
 /** A tfjs-layers layer (the class behind `tf.layers.*`). */
 export type Layer = layers.Layer;
 
-/** The part of a tfjs-layers Container (functional model, Sequential, nested model) the graph walks read. */
+/** The part of a tfjs-layers Container (functional model, Sequential, nested model) that @prune/core reads. */
 export interface ContainerLike extends Layer {
   inputs: SymbolicTensor[];
   outputs: SymbolicTensor[];
