@@ -20,6 +20,7 @@ import {
   l1NormImportance,
   maskWeakest,
   measureLatency,
+  naiveSweep,
   planPruning,
   planSurgery,
   pruneChannels,
@@ -345,6 +346,18 @@ async function sensitivity(): Promise<void> {
   }
   const r = result!;
   const evalMs = median(evalTimes);
+  // Naive anchor: the same points by naiveSweep (a masked copy of the whole model evaluated per ratio), per group.
+  const naiveTimes: number[] = [];
+  let naiveAgrees = true;
+  for (let run = 0; run < 3; run += 1) {
+    const s = now();
+    for (const g of r.groups) {
+      const order = rankChannels(await scoreChannels(l1NormImportance(), { model, layer: g.group }));
+      const sweep = await naiveSweep(model, g.group, order, data, { ks: g.points.map((p) => p.pruned) });
+      sweep.points.forEach((p, i) => (naiveAgrees &&= p.metric === g.points[i]!.metric));
+    }
+    naiveTimes.push(now() - s);
+  }
   console.log(`metric: ${r.metricName}; baseline ${r.baseline.toFixed(4)} (random labels: the numbers exercise the analysis, they mean nothing); criterion ${r.criterion}`);
   table(
     ['group', 'channels', 'path', ...RATIOS.map((x) => `${x} (pruned)`), 'ms', 'eval passes'],
@@ -358,6 +371,8 @@ async function sensitivity(): Promise<void> {
   console.log(`\none evaluation pass (predict of ${N} examples, batch 500): median of ${RUNS} ${evalMs.toFixed(1)} ms`);
   console.log(`sensitivity analysis (${r.groups.length} groups × ${RATIOS.length} ratios = ${r.groups.length * RATIOS.length} points): median of 3 ${sensMs.toFixed(1)} ms`);
   console.log(`ratio: ${(sensMs / evalMs).toFixed(1)} evaluation passes in all, ${(sensMs / evalMs / r.groups.length).toFixed(2)} per group (naive: one per point = ${r.groups.length * RATIOS.length})`);
+  const naiveMs = median(naiveTimes);
+  console.log(`naive anchor (naiveSweep of every group at the same ratios): median of 3 ${naiveMs.toFixed(1)} ms = ${(naiveMs / evalMs).toFixed(1)} evaluation passes; sensitivityAnalysis speed-up ${(naiveMs / sensMs).toFixed(2)}x; same metrics: ${naiveAgrees ? 'yes' : 'NO'}`);
   tf.dispose(inputs);
   model.dispose();
 }
