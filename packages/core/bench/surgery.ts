@@ -47,7 +47,7 @@ const baseParams = countParams(model).total;
 rows.push({ k: 0, model, params: baseParams, macs: countMacs(model).macs, maxDiff: 0, samples: [] });
 for (const k of KS) {
   const removed = order.slice(0, k).sort((a, b) => a - b);
-  const pruned = await pruneChannels(model, LAYER, removed);
+  const pruned = await pruneChannels(model, maskChannels(LAYER, 32, removed));
   // The surgery's promise, checked at benchmark scale: same outputs as the masked model.
   const masked = await applyChannelMask(model, maskChannels(LAYER, 32, removed));
   const maxDiff = tf.tidy(() => {
