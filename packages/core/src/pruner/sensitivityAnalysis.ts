@@ -68,9 +68,11 @@ function criterionOf(criterion: SensitivityOptions['criterion']): ImportanceCrit
 
 /**
  * Sensitivity analysis: each pruning group pruned ALONE at each ratio (its weakest channels by the criterion), the
- * metric measured on `data` through the exact fast sweep of {@link sweepChannels} (the group's upstream once, a
- * few small tails per ratio), so a whole model costs about one evaluation pass per group. Use it to see which
- * groups tolerate pruning, and {@link ratiosFromSensitivity} to turn it into per-layer ratios for `pruneModel`.
+ * metric measured on `data` through the exact sweep of {@link sweepChannels}: what is upstream of the group's
+ * consumers runs once per group, and each ratio re-runs only what follows them (through per-channel contributions
+ * where the group's consumers allow it). A group early in a residual chain still re-runs most of the network per
+ * ratio, so the cost lies between one evaluation pass per group and one per point. Use it to see which groups
+ * tolerate pruning, and {@link ratiosFromSensitivity} to turn it into per-layer ratios for `pruneModel`.
  */
 export async function sensitivityAnalysis(model: LayersModel, data: EvalData, options: SensitivityOptions = {}): Promise<SensitivityResult> {
   const ratios = checkRatios(options.ratios ?? [0.25, 0.5, 0.75]);
