@@ -7,7 +7,7 @@ import { collectActivationStats, resolveLayer } from '@prune/activations';
 import { applyChannelMask, maskChannels, scoreChannels, sweepChannels } from '@prune/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareCriteria } from './compareCriteria';
-import { activationStdImportance, sweepWithCustomCriterion } from './customCriterion';
+import { activationStdImportance, biasMagnitudeImportance, sweepWithCustomCriterion } from './customCriterion';
 import { digitClassifier } from './digitClassifier';
 import { accuracy, rankAndMask } from './rankAndMask';
 import { pruneAndSave } from './surgery';
@@ -101,6 +101,13 @@ describe('core guide examples', () => {
     expect([...scores]).toEqual([...stats.conv2!.std]);
     expect(sweep.points.map((p) => p.k)).toEqual([4, 8, 12]);
     await expect(scoreChannels(activationStdImportance(), { model, layer: 'conv2' })).rejects.toThrow(/activation-std.*conv2.*needs activation statistics/);
+  });
+
+  it('biasMagnitudeImportance: reads the weights of the group\'s source, conv2', async () => {
+    const scores = await noLeak(() => scoreChannels(biasMagnitudeImportance(), { model, layer: 'conv2' }));
+    const bias = resolveLayer(model, 'conv2').getWeights()[1]!.arraySync() as number[];
+    expect([...scores]).toEqual(bias.map(Math.abs));
+    expect(new Set(scores).size).toBeGreaterThan(1); // a trained bias: the scores tell channels apart
   });
 
   it('compareCriteria: ablation is the best possible choice at K = 1 on the data it ranked on', async () => {

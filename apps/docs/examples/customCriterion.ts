@@ -10,8 +10,31 @@ export function activationStdImportance(): ImportanceCriterion {
     name: 'activation-std',
     requires: ['activations'], // scoreChannels checks it: stats or data must be given
     async score(context) {
-      const stats = await context.activationStats(); // computed once from the data (or the stats you pass)
-      return stats.std; // one number per channel, higher = more important
+      // One ChannelStats per source of the layer's pruning group (one here; two for convs joined by an Add),
+      // computed once from the data (or the stats you pass).
+      const perSource = await context.activationStats();
+      const scores = new Float64Array(context.channels); // one number per channel, higher = more important
+      for (const stats of perSource) stats.std.forEach((s, c) => (scores[c]! += s / perSource.length));
+      return scores;
+    },
+  };
+}
+
+/**
+ * A weight-only criterion: the largest |bias| of each channel over the group's sources. Criteria read weights
+ * through `context.group.sources`, each with its layer instance.
+ */
+export function biasMagnitudeImportance(): ImportanceCriterion {
+  return {
+    name: 'bias-magnitude',
+    requires: [],
+    score(context) {
+      const scores = new Float64Array(context.channels);
+      for (const source of context.group.sources) {
+        const bias = source.layer.getWeights()[1]!.dataSync(); // [kernel, bias] for Conv2D and Dense
+        bias.forEach((b, c) => (scores[c] = Math.max(scores[c]!, Math.abs(b))));
+      }
+      return scores;
     },
   };
 }

@@ -25,7 +25,8 @@ export async function rankAndMask(model: LayersModel, test: EvalData, k = 4) {
   const order = rankChannels(scores); // channel indices, weakest first (ties keep channel order)
   const mask = maskWeakest('conv2', order, k); // { layer: 'conv2', channels: 16, pruned: the K weakest, ascending }
 
-  // The lab's pruning: a copy of the model with those channels' kernel slices and biases set to 0.
+  // The lab's pruning: a copy of the model with every weight entry surgery would remove set to 0 (conv2's kernel
+  // slices and biases, and the Dense rows those channels feed), so the copy computes what the pruned model does.
   const masked = await applyChannelMask(model, mask);
   const before = accuracy(model, test);
   const after = accuracy(masked, test);

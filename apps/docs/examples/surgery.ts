@@ -6,7 +6,8 @@ import { fileSystemModelHandler } from '@prune/siamese';
 /** Removes the masked channels for real, saves the smaller model to `dir`, loads it back, and counts what it saved. */
 export async function pruneAndSave(model: LayersModel, mask: ChannelMask, dir: string, input: tf.Tensor) {
   // A NEW model without those channels: conv2's kernel columns and biases, and the Dense rows they fed.
-  const pruned = await pruneChannels(model, mask.layer, mask.pruned);
+  // `mask` may also be an array of masks, one per pruning group: all of them are removed in one rebuild.
+  const pruned = await pruneChannels(model, mask);
   // A plain tfjs-layers model: model.json + weights.bin (with tfjs-node, `pruned.save('file://' + dir)` works too).
   await pruned.save(fileSystemModelHandler(dir));
   const loaded = await loadLayersModel(fileSystemModelHandler(dir));

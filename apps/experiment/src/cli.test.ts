@@ -284,6 +284,18 @@ describe('pnpm experiment errors', () => {
     rmSync(dir, { recursive: true });
   }, 120_000);
 
+  it('refuses a --layer @prune/core cannot prune, with core\'s reason, before loading data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prune-layer-'));
+    const embedding = await runCli(['--layer', 'embedding', '--out-dir', dir, ...SMALL]);
+    expect(embedding.code).toBe(1);
+    expect(embedding.stderr).toContain("--layer embedding: Cannot prune the output channels of 'encoder/embedding': they reach layer 'fusion' (SiameseFusion)");
+    const relu = await runCli(['--layer', 'relu2', '--out-dir', dir, ...SMALL]);
+    expect(relu.code).toBe(1);
+    expect(relu.stderr).toContain("--layer relu2: Layer 'encoder/relu2' (Activation) has no prunable output channels");
+    expect(embedding.stderr + relu.stderr).not.toContain('load data');
+    rmSync(dir, { recursive: true });
+  }, 120_000);
+
   it('Ctrl-C during training leaves no half-written file and no run folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prune-int-'));
     const run = await runCli([...SMALL, '--epochs', '3', '--out-dir', dir, '--run-id', 'cut'], { interruptWhen: /epoch 1\/3: 0\// });

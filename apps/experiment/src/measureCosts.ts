@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { countMacs, countParams, measureLatency, pruneChannels } from '@prune/core';
+import { countMacs, countParams, maskWeakest, measureLatency, pruneChannels } from '@prune/core';
 import type { CostRecord } from '@prune/report';
 
 /** Pairs per timed forward pass. */
@@ -27,7 +27,7 @@ export async function measureCosts(
   const records: CostRecord[] = [];
   const timed = latencyKs(order.length);
   for (let k = 0; k < order.length; k++) {
-    const pruned = k === 0 ? model : await pruneChannels(model, layer, order.slice(0, k));
+    const pruned = k === 0 ? model : await pruneChannels(model, maskWeakest(layer, order, k));
     try {
       const latency = timed.has(k) ? await measureLatency(pruned, inputs, { runs: options.runs ?? 5, warmup: 1 }) : null;
       const latencyMs = latency ? Math.round(latency.medianMs * 1000) / 1000 : null;

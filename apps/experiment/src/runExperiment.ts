@@ -5,7 +5,7 @@ import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
-import { channelLayout, countMacs, countParams, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+import { channelGroup, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
 import type { Mnist } from '@prune/mnist-pairs';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -30,7 +30,7 @@ import { copyViewerInto } from './copyViewerInto.js';
 import { criterionByName } from './criterionByName.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from './buildSeedData.js';
 import { labTable } from './labTable.js';
-import { layerStage } from './layerGraph.js';
+import { layerStage } from './layerStage.js';
 import { layerStats } from './layerStats.js';
 import { loadCachedModel, modelCacheKey, storeCachedModel, type CacheMeta, type TrainingIdentity } from './modelCache.js';
 import { pairTensors } from './pairTensors.js';
@@ -187,7 +187,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
         for (const cr of criteria) {
           for (const k of exportKs) {
             checkAbort();
-            const pruned = await time('export', () => pruneChannels(model, layerPath, cr.order.slice(0, k)));
+            const pruned = await time('export', () => pruneChannels(model, maskWeakest(layerPath, cr.order, k)));
             try {
               const before = await time('export', () => evaluateSiamese(pruned, data.test, { batchSize: EVAL_BATCH }));
               if (s === 0) exports.push(await exportModel(runDir, pruned, cr.criterion, k, seed, before.accuracy, false, time));
@@ -313,7 +313,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   return { runDir: finalDir, results };
 }
 
-/** Where the statistics of a Siamese layer are taken, e.g. `before ReLU` for the reference's linear convs. */
+/** Where the statistics of a Siamese layer are taken, e.g. `before relu` for the reference's linear convs. */
 function siameseLayerStage(layer: string): string {
   const probe = createSiameseModel();
   try {
@@ -323,12 +323,11 @@ function siameseLayerStage(layer: string): string {
   }
 }
 
-/** Fails at once (before loading data or training) when --layer names no prunable layer of the Siamese model. */
+/** Fails at once (before loading data or training) when --layer names no layer heading a prunable group of the Siamese model. */
 function checkLayer(layer: string): void {
   const probe = createSiameseModel();
   try {
-    const entry = resolveLayerEntry(probe, layer);
-    channelLayout(entry.layer, entry.path);
+    channelGroup(probe, layer);
   } catch (error) {
     throw new Error(`--layer ${layer}: ${(error as Error).message}`);
   } finally {

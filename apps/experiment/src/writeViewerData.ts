@@ -5,7 +5,9 @@ import { model as functionalModel, type LayersModel } from '@tensorflow/tfjs-lay
 import { resolveLayerEntry } from '@prune/activations';
 import { IMAGE_PIXELS, IMAGE_SIZE, MNIST_MEAN, MNIST_STD, type PairSet } from '@prune/mnist-pairs';
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
-import { containerOf, isChannelPassThrough, soleConsumer } from './layerGraph.js';
+import { layerSemantics } from '@prune/core';
+import { channelChain } from './channelChain.js';
+import { containerOf } from './containerOf.js';
 
 /** Version of the viewer data format (apps/experiment/README.md describes it). */
 export const VIEWER_DATA_VERSION = 1;
@@ -18,7 +20,7 @@ export interface FeatureInfo {
   layout: 'NHWC';
   /** Path of the layer whose output the features are (e.g. `encoder/pool2`). */
   cut: string;
-  /** Layers between the pruned layer and the cut (they map a zeroed channel to zeros). */
+  /** Layers between the pruned layer and the cut: element-wise layers of its pruning group's path (activations, pooling, dropout), in order. */
   passThrough: string[];
   /** Last axis = the pruned layer's channels: zero channel c of these features to prune channel c. */
   channelAxis: number;
@@ -42,8 +44,10 @@ export interface ViewerDataIndex {
 
 /**
  * Writes what the viewer needs to recompute test accuracy for any channel mask in the browser: the test images
- * (raw 0–255 pixels), the pairs and labels, and the features at the cut just after the pruned layer's channel-wise
- * successors (ReLU, max-pool), computed once per test image by the trained model. Returns the index path
+ * (raw 0–255 pixels), the pairs and labels, and the features at the cut just after the pruned layer's element-wise
+ * successors on its pruning group's path (ReLU, max-pool), computed once per test image by the trained model.
+ * Pruning channel c leaves these features unchanged (its consumers stop reading it), so the viewer's mask evaluator
+ * starts from them. Returns the index path
  * (relative to the run folder).
  */
 export async function writeViewerData(
@@ -91,9 +95,11 @@ async function writeFeatures(dir: string, model: LayersModel, path: string, imag
   if (container.inputs.length !== 1) return null;
   let cut = layer;
   const passThrough: string[] = [];
-  for (let next = soleConsumer(container, cut); next && isChannelPassThrough(next); next = soleConsumer(container, next)) {
-    passThrough.push(next.name);
-    cut = next;
+  // The element-wise layers that follow the pruned layer inside its own (sub)model, as @prune/core's group path has them.
+  for (const member of channelChain(model, path).chain) {
+    if (layerSemantics(member.layer).role !== 'elementwise' || member.path !== (prefix ? `${prefix}/${member.layer.name}` : member.layer.name)) break;
+    passThrough.push(member.layer.name);
+    cut = member.layer;
   }
   const upstream = functionalModel({ inputs: container.inputs, outputs: cut.output as never });
   const shape = (upstream.outputs[0]?.shape ?? []).slice(1) as number[];

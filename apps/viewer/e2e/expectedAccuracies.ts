@@ -1,6 +1,7 @@
 /**
  * The oracle of the browser tests: test pair accuracy of given channel masks, computed in Node by @prune/core's
- * applyChannelMask (a copy of the model with the channels' weights and biases zeroed) and @prune/siamese's
+ * applyChannelMask (a copy of the model with every weight entry that surgery would remove zeroed: the channels'
+ * filters and biases and the dense1 rows they feed, so it equals the pruned model) and @prune/siamese's
  * evaluateSiamese over the whole model, on the run's own test pairs, independently of the page's code.
  * Usage: tsx --conditions=@prune/source e2e/expectedAccuracies.ts <runDir> <masks.json> <out.json>
  * masks.json: { "name": [channels off], ... }; out.json: { "name": accuracy, ... }

@@ -1,12 +1,12 @@
 import { gather, memory, randomNormal, tensor1d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { model as functionalModel, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { applyChannelMask, binaryAccuracy, createMaskEvaluator, maskChannels } from '@prune/core';
+import { applyChannelMask, binaryAccuracy, createMaskEvaluator, maskChannels, pruneChannels } from '@prune/core';
 import { createSiameseModel } from '@prune/siamese';
 import { describe, expect, it } from 'vitest';
 import { channelsOff, evaluateMask } from './evaluateMask';
 
 describe('evaluateMask: the page mask (1 = on) through the core evaluator, as the page builds it', () => {
-  it('equals a masked copy of the model on the pairs, from per-image features at pool2', async () => {
+  it('equals a masked copy and the pruned model on the pairs, from per-image features at pool2', async () => {
     const model = createSiameseModel({ seed: 5 });
     const images = randomNormal([30, 28, 28, 1], 0, 1, 'float32', 2);
     const left = Int32Array.from({ length: 50 }, (_, i) => (i * 7) % 30);
@@ -28,6 +28,15 @@ describe('evaluateMask: the page mask (1 = on) through the core evaluator, as th
       expect(got.accuracy).toBe(binaryAccuracy().compute(expected, labels, 1));
       expect(got.correct).toBe(Math.round(got.accuracy * 50));
       expect(got.count).toBe(50);
+      if (off.length > 0) {
+        // What the page shows is the model the user would get by removing those channels.
+        const pruned = await pruneChannels(model, maskChannels('encoder/conv2', 32, off));
+        const q = pruned.predict(pairs) as Tensor;
+        const smaller = q.dataSync() as Float32Array;
+        got.probabilities.forEach((v, i) => expect(Math.abs(v - smaller[i]!)).toBeLessThan(1e-5));
+        q.dispose();
+        pruned.dispose();
+      }
       p.dispose();
       copy.dispose();
     }

@@ -44,6 +44,7 @@ export default defineConfig({
           text: 'Concepts',
           items: [
             { text: 'Importance criteria', link: '/concepts/criteria' },
+            { text: 'Pruning groups', link: '/concepts/pruning-groups' },
             { text: 'Masks vs surgery', link: '/concepts/masks-vs-surgery' },
             { text: 'The exact fast sweep', link: '/concepts/fast-sweep' },
             { text: 'Ranking on the test set is a leak', link: '/concepts/calibration' },
