@@ -4,7 +4,8 @@ export type { ChannelGroup, GroupApplication, GroupMember, ModelGroups, RefusedL
 export { mapChannelIndices } from './graph/channelIndexMap';
 export type { ChannelIndexMap } from './graph/channelIndexMap';
 export { layerSemantics, KNOWN_LAYER_CLASSES } from './graph/layerTable';
-export type { ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
+export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
+export type { FlatGraph, GraphOp } from './graph/flatGraph';
 // criteria
 export { scoreChannels } from './criteria/importance';
 export type { ImportanceCriterion, ImportanceContext, ImportanceRequirement, ScoringContext } from './criteria/importance';

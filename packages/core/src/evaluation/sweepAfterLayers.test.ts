@@ -47,6 +47,19 @@ function afterConcat(): tfl.LayersModel {
   return tfl.model({ inputs: x, outputs: on(tfl.layers.dense({ units: 1, activation: 'sigmoid', ...g(10) }), on(tfl.layers.flatten(), k)) });
 }
 
+/** conv 'c' → depthwise (multiplier 1) → Add with conv 'o', then a squeeze-and-excite gate (MobileNetV3-style). */
+function depthwiseAddSe(): tfl.LayersModel {
+  const x = tfl.input({ shape: [6, 6, 2] });
+  const c = on(tfl.layers.conv2d({ name: 'c', filters: 4, kernelSize: 1, ...g(13) }), x);
+  const dw = on(tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, padding: 'same', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 14 }) }), c);
+  const o = on(tfl.layers.conv2d({ name: 'o', filters: 4, kernelSize: 1, ...g(15) }), x);
+  const y = on(tfl.layers.add(), [dw, o]);
+  const squeeze = on(tfl.layers.reshape({ targetShape: [1, 1, 4] }), on(tfl.layers.globalAveragePooling2d({}), y));
+  const gate = on(tfl.layers.conv2d({ name: 'excite', filters: 4, kernelSize: 1, activation: 'sigmoid', ...g(16) }), on(tfl.layers.conv2d({ name: 'squeeze', filters: 2, kernelSize: 1, activation: 'relu', ...g(17) }), squeeze));
+  const k = on(tfl.layers.conv2d({ name: 'k', filters: 3, kernelSize: 3, ...g(18) }), on(tfl.layers.multiply(), [y, gate]));
+  return tfl.model({ inputs: x, outputs: on(tfl.layers.dense({ units: 3, activation: 'softmax', ...g(19) }), on(tfl.layers.flatten(), k)) });
+}
+
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
@@ -58,6 +71,8 @@ const CASES: Array<[string, () => tfl.LayersModel, string]> = [
   ['BatchNormalization', () => afterConv((c) => on(bn('bn'), c)), 'c'],
   ['Add (the coupled partner)', afterAdd, 'a'],
   ['Concatenate (second input)', afterConcat, 'q'],
+  ['a depthwise conv, an Add and an SE gate (through the depthwise)', depthwiseAddSe, 'c'],
+  ['a depthwise conv, an Add and an SE gate (the Add partner)', depthwiseAddSe, 'o'],
 ];
 
 describe('the sweep predicts the pruned model whatever follows the layer', () => {

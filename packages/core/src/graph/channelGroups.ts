@@ -199,8 +199,9 @@ class GroupWalk {
         this.push(op.inputs[0]!, map, true);
         return;
       case 'channelwise':
-        if (semantics.multiplier !== 1 || op.layer.getClassName() === 'DepthwiseConv2D') {
-          this.fail(op, 'the channels would have to be traced backwards through a depthwise convolution to couple another branch, which is not supported');
+        // Per channel like BatchNormalization only with one output per input channel.
+        if (semantics.multiplier !== 1) {
+          this.fail(op, `the channels would have to be traced backwards through its depth multiplier ${semantics.multiplier} to couple another branch, which is not supported`);
         }
         this.push(op.inputs[0]!, map, true);
         return;
@@ -292,14 +293,15 @@ class GroupWalk {
       case 'merge':
         this.note(this.members.path, op, input, map);
         this.couplings.add(op.path);
-        for (const v of op.inputs) this.push(v, map, true);
+        // The other inputs must carry the same channels; the one they arrived on needs no tracing back.
+        op.inputs.forEach((v, i) => i !== input && v !== op.inputs[input] && this.push(v, map, true));
         this.push(out, map, false);
         return;
       case 'concat':
         this.note(this.members.path, op, input, map);
         if (!this.onChannelAxis(op, op.inputs[input]!)) {
           this.couplings.add(op.path);
-          for (const v of op.inputs) this.push(v, map, true);
+          op.inputs.forEach((v, i) => i !== input && v !== op.inputs[input] && this.push(v, map, true));
           this.push(out, map, false);
           return;
         }
