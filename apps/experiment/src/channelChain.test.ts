@@ -13,8 +13,8 @@ describe('channelChain and layerStage, from @prune/core pruning groups', () => {
       expect(conv2.chain.map((m) => m.path)).toEqual(['encoder/relu2', 'encoder/pool2', 'encoder/flatten']);
       expect(conv2.group.consumers.map((m) => m.path)).toEqual(['encoder/dense1']);
       expect(channelChain(model, 'encoder/dense1').chain.map((m) => m.path)).toEqual(['encoder/dropout']);
-      expect(layerStage(model, 'encoder/conv2')).toBe('before relu');
-      expect(layerStage(model, 'conv1')).toBe('before relu');
+      expect(layerStage(model, 'encoder/conv2')).toBe('before ReLU');
+      expect(layerStage(model, 'conv1')).toBe('before ReLU');
       expect(layerStage(model, 'encoder/dense1')).toBe('after its relu');
       // The embedding's channels reach the custom fusion layer, which @prune/core's layer table does not know.
       expect(() => channelChain(model, 'encoder/embedding')).toThrow(/'encoder\/embedding'.*'SiameseFusion' is not in @prune\/core's layer table/);

@@ -10,8 +10,8 @@ function activationOf(layer: Layer): string {
 
 /**
  * Where a layer's output is taken, for figure titles: `after its relu` for a fused activation; else before the next
- * layer on its channels' chain (`before relu` for an Activation layer, `before ReLU`, `before MaxPooling2D`, … by
- * class otherwise); `linear output` when its consumers read it directly.
+ * layer on its channels' chain (`before ReLU` for a ReLU, `before tanh` for another Activation layer, `before
+ * MaxPooling2D`, … by class otherwise); `linear output` when its consumers read it directly.
  */
 export function layerStage(model: LayersModel, path: string): string {
   const { source, chain } = channelChain(model, path);
@@ -20,5 +20,7 @@ export function layerStage(model: LayersModel, path: string): string {
   const next = chain[0];
   if (next === undefined) return 'linear output';
   const activation = activationOf(next.layer);
+  // The lab's figure says 'before ReLU', as the lab's own plot did.
+  if (activation === 'relu' || next.className === 'ReLU') return 'before ReLU';
   return `before ${activation !== 'linear' ? activation : next.className}`;
 }
