@@ -1,0 +1,17 @@
+export { ZOO, ZOO_NAMES } from './zoo';
+export { defineZooEntry, type LossKind, type Widths, type ZooEntry, type ZooName, type ZooOptions, type ZooSpec } from './zooEntry';
+export { MOBILENET_V2_FULL, mobilenetV2, type MobileNetV2Options } from './mobilenetV2';
+export { conv1d } from './conv1d';
+export { densenet } from './densenet';
+export { gapHead } from './gapHead';
+export { resnet } from './resnet';
+export { seBlock } from './seBlock';
+export { siamese } from './siamese';
+export { vgg } from './vgg';
+export { xception } from './xception';
+export { batchNormCost, convCost, denseCost, depthwiseCost, separableCost, sameSize, sumCosts, type Cost } from './layerCost';
+export { modelLayers } from './modelLayers';
+export { releaseSharedSubmodels } from './releaseSharedSubmodels';
+export { seedBatchNorms } from './seedBatchNorms';
+export { seededLayers, on, type SeededLayers } from './seededLayers';
+export { seedStream, uniformStream } from './seedStream';
