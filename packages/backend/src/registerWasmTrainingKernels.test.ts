@@ -19,7 +19,7 @@ import {
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels, restoreStockWasmKernels, WASM_TRAINING_KERNELS } from './registerWasmTrainingKernels';
+import { describeWasmTraining, registerWasmTrainingKernels, restoreStockWasmKernels, WASM_TRAINING_KERNELS } from './registerWasmTrainingKernels';
 import { createRng, int, pick, relativeError, runOn, values, type Rng } from './test-utils/oracle';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -98,6 +98,23 @@ describe('registerWasmTrainingKernels', () => {
       registerWasmTrainingKernels();
     }
     expect(WASM_TRAINING_KERNELS.map((name) => getKernel(name, 'wasm'))).toEqual(ours);
+  });
+
+  it('says what it completed, and never "completed" while a gradient kernel is missing', () => {
+    const status = registerWasmTrainingKernels();
+    expect(status.completed).toEqual([...WASM_TRAINING_KERNELS]);
+    // Checked against the registry: whatever wasm lacks is named.
+    expect(status.missing).toEqual(['UnsortedSegmentSum']);
+    expect(status.description).toMatch(/^training kernels incomplete: missing UnsortedSegmentSum; added or replaced: Conv2DBackpropFilter, /);
+    try {
+      restoreStockWasmKernels(['DepthwiseConv2dNativeBackpropInput']);
+      const partial = describeWasmTraining();
+      expect(partial.missing).toContain('DepthwiseConv2dNativeBackpropInput');
+      expect(partial.completed).not.toContain('DepthwiseConv2dNativeBackpropInput');
+      expect(partial.description).not.toMatch(/completed/);
+    } finally {
+      registerWasmTrainingKernels();
+    }
   });
 
   it('Conv2DBackpropFilter and Conv2DBackpropInput match the cpu backend over random shapes', async () => {

@@ -9,6 +9,7 @@ import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
 import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
 import { makeSumConfig } from './kernels/sum';
+import { wasmTrainingStatus, type WasmTrainingStatus } from './wasmTrainingStatus';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
 export const WASM_TRAINING_KERNELS = [
@@ -81,13 +82,25 @@ function checkNames(kernels: readonly string[], caller: string): void {
 /**
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
  * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
- * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones. Idempotent; call it before or after `setBackend('wasm')`. `kernels` limits
- * it to some of them (default: all).
+ * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones; adds
+ * DepthwiseConv2dNativeBackpropInput/Filter (wasm has none); and passes strided 'same' convolutions
+ * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or
+ * after `setBackend('wasm')`. `kernels` limits it to some of them (default: all). Returns what is
+ * installed and what is still missing ({@link describeWasmTraining}).
  */
-export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {
+export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): WasmTrainingStatus {
   checkNames(kernels, 'registerWasmTrainingKernels');
   if (stock === null || ours === null) build();
   for (const name of kernels) install(name, ours!.get(name));
+  return describeWasmTraining();
+}
+
+/**
+ * Which of this package's kernels are installed on wasm now, and which gradient kernels wasm lacks
+ * (checked with `getKernel`); its `description` is what {@link registerWasmTrainingKernels}'s callers print.
+ */
+export function describeWasmTraining(): WasmTrainingStatus {
+  return wasmTrainingStatus(WASM_TRAINING_KERNELS, ours);
 }
 
 /**

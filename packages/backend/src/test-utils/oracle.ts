@@ -84,13 +84,14 @@ export interface Tolerance {
 
 /**
  * The worst element of `a` against the reference `b` under `tol`: its |a − b| / (rtol·|b| + atol·max|b|),
- * so ≤ 1 passes; Infinity for NaN or a length mismatch. Also the smallest rtol that would pass with
- * atol = 0 where |b| > 0, for reporting what was measured.
+ * so ≤ 1 passes; Infinity for NaN or a length mismatch. `scaleOverride` replaces max|b| as atol's scale
+ * (e.g. the largest gradient of a whole model, for a gradient that is only rounding noise).
  */
-export function worstElement(a: Float32Array, b: Float32Array, tol: Tolerance): { ratio: number; index: number } {
+export function worstElement(a: Float32Array, b: Float32Array, tol: Tolerance, scaleOverride?: number): { ratio: number; index: number } {
   if (a.length !== b.length) return { ratio: Number.POSITIVE_INFINITY, index: -1 };
   let scale = 0;
   for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  if (scaleOverride !== undefined) scale = scaleOverride;
   let ratio = 0, index = -1;
   for (let i = 0; i < a.length; i++) {
     const diff = Math.abs(a[i]! - b[i]!);
