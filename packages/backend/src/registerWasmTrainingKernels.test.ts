@@ -1,7 +1,10 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import {
   backend_util,
+  cast,
   clone,
+  gather,
+  unsortedSegmentSum,
   conv2d,
   engine,
   fused,
@@ -15,15 +18,18 @@ import {
   setBackend,
   sum,
   tensor,
+  tidy,
   type Tensor,
+  type Tensor1D,
   type Tensor4D,
 } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWasmTraining, registerWasmTrainingKernels, restoreStockWasmKernels, WASM_TRAINING_KERNELS } from './registerWasmTrainingKernels';
-import { createRng, int, pick, relativeError, runOn, values, type Rng } from './test-utils/oracle';
+import { compareWithCpu, createRng, int, pick, relativeError, runOn, values, type Rng, type Tolerance } from './test-utils/oracle';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 const TOLERANCE = 1e-4;
+const TOL: Tolerance = { rtol: 1e-6, atol: 1e-7 };
 
 interface ConvCase {
   x: [number, number, number, number];
@@ -103,9 +109,8 @@ describe('registerWasmTrainingKernels', () => {
   it('says what it completed, and never "completed" while a gradient kernel is missing', () => {
     const status = registerWasmTrainingKernels();
     expect(status.completed).toEqual([...WASM_TRAINING_KERNELS]);
-    // Checked against the registry: whatever wasm lacks is named.
-    expect(status.missing).toEqual(['UnsortedSegmentSum']);
-    expect(status.description).toMatch(/^training kernels incomplete: missing UnsortedSegmentSum; added or replaced: Conv2DBackpropFilter, /);
+    expect(status.missing).toEqual([]);
+    expect(status.description).toMatch(/^training kernels completed \(Conv2DBackpropFilter, /);
     try {
       restoreStockWasmKernels(['DepthwiseConv2dNativeBackpropInput']);
       const partial = describeWasmTraining();
@@ -243,6 +248,25 @@ describe('registerWasmTrainingKernels', () => {
       const r = await compare({ x: { data: values(rng, size(shape)), shape } }, (t) => sum(t.x!, axes, keepDims));
       if (!(r.error <= TOLERANCE) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] axes=${axes} keepDims=${keepDims}: error ${r.error}`);
     }
+    expect(failures).toEqual([]);
+  });
+
+  it('UnsortedSegmentSum (gather gradients) matches the cpu backend', async () => {
+    const rng = createRng(13);
+    const failures: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const rows = int(rng, 1, 12), inner = pick(rng, [[], [3], [2, 4]] as number[][]), segments = int(rng, 1, 6);
+      const ids = Float32Array.from({ length: rows }, () => int(rng, -1, segments)); // includes out-of-range ids
+      const inputs = { x: { data: values(rng, rows * inner.reduce((a, b) => a * b, 1)), shape: [rows, ...inner] }, ids: { data: ids, shape: [rows] } };
+      const r = await compareWithCpu(inputs, (t) => tidy(() => unsortedSegmentSum(t.x!, cast(t.ids!, 'int32') as Tensor1D, segments)), TOL);
+      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`rows=${rows} inner=[${inner}] segments=${segments}: ${JSON.stringify(r)}`);
+    }
+    const viaGather = await compareWithCpu(
+      { table: { data: values(rng, 7 * 5), shape: [7, 5] }, w: { data: values(rng, 6 * 5), shape: [6, 5] } },
+      (t) => grads((table: Tensor) => sum(mul(gather(table, [3, 0, 3, 6, 1, 3]), t.w!)))([t.table!]),
+      TOL,
+    );
+    expect(viaGather.ratio).toBeLessThanOrEqual(1);
     expect(failures).toEqual([]);
   });
 

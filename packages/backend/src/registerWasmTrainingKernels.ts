@@ -9,6 +9,7 @@ import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
 import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
 import { makeSumConfig } from './kernels/sum';
+import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
 import { wasmTrainingStatus, type WasmTrainingStatus } from './wasmTrainingStatus';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
@@ -18,6 +19,7 @@ export const WASM_TRAINING_KERNELS = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'MaxPoolGrad',
+  'UnsortedSegmentSum',
   'BatchMatMul',
   'Sum',
   'Identity',
@@ -55,6 +57,7 @@ function build(): void {
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilterConfig],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputConfig],
     ['MaxPoolGrad', makeMaxPoolGradConfig(stock.get('MaxPoolGrad'))],
+    ['UnsortedSegmentSum', unsortedSegmentSumConfig],
     ['BatchMatMul', makeBatchMatMulConfig(stockOf('BatchMatMul'))],
     ['Sum', makeSumConfig(stockOf('Sum'))],
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
@@ -83,7 +86,7 @@ function checkNames(kernels: readonly string[], caller: string): void {
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
  * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
  * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones; adds
- * DepthwiseConv2dNativeBackpropInput/Filter (wasm has none); and passes strided 'same' convolutions
+ * DepthwiseConv2dNativeBackpropInput/Filter and UnsortedSegmentSum (wasm has none); and passes strided 'same' convolutions
  * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or
  * after `setBackend('wasm')`. `kernels` limits it to some of them (default: all). Returns what is
  * installed and what is still missing ({@link describeWasmTraining}).
