@@ -13,12 +13,14 @@ import {
   grads,
   matMul,
   maxPool,
+  mean,
   memory,
   mul,
   setBackend,
   sum,
   tensor,
   tidy,
+  tile,
   type Tensor,
   type Tensor1D,
   type Tensor4D,
@@ -248,6 +250,37 @@ describe('registerWasmTrainingKernels', () => {
       const r = await compareWithCpu({ x: { data: values(rng, size(shape)), shape } }, (t) => sum(t.x!, axes, keepDims), TOL);
       record('Sum', r);
       if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] axes=${axes} keepDims=${keepDims}: ratio ${r.ratio}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('Mean matches the cpu backend over random shapes and axes, keepDims or not', async () => {
+    const rng = createRng(12);
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const rank = int(rng, 1, 4);
+      const shape = Array.from({ length: rank }, () => int(rng, 1, 9));
+      const count = int(rng, 1, rank);
+      const axes = i % 2 === 0 ? Array.from({ length: count }, (_, k) => k) : [...new Set(Array.from({ length: count }, () => int(rng, 0, rank - 1)))];
+      const keepDims = i % 3 === 0;
+      const r = await compareWithCpu({ x: { data: values(rng, size(shape)), shape } }, (t) => mean(t.x!, axes, keepDims), TOL);
+      record('Mean', r);
+      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] axes=${axes} keepDims=${keepDims}: ratio ${r.ratio}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('Tile matches the cpu backend exactly, whole-block repeats (BatchNormalization gradients) and others', async () => {
+    const rng = createRng(14);
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const rank = int(rng, 1, 4);
+      // Half the cases [1, …, 1, c] (the fast path), the rest any shape.
+      const shape = Array.from({ length: rank }, (_, k) => (i % 2 === 0 && k < rank - 1 ? 1 : int(rng, 1, 5)));
+      const reps = Array.from({ length: rank }, () => int(rng, 1, 4));
+      const r = await compareWithCpu({ x: { data: values(rng, size(shape)), shape } }, (t) => tile(t.x!, reps), EXACT);
+      record('Tile', r);
+      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] reps=${reps}: ratio ${r.ratio}`);
     }
     expect(failures).toEqual([]);
   });

@@ -8,7 +8,9 @@ import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwiseConv2dBac
 import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
 import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
+import { makeMeanConfig } from './kernels/mean';
 import { makeSumConfig } from './kernels/sum';
+import { makeTileConfig } from './kernels/tile';
 import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
 import { wasmTrainingStatus, type WasmTrainingStatus } from './wasmTrainingStatus';
 
@@ -22,6 +24,8 @@ export const WASM_TRAINING_KERNELS = [
   'UnsortedSegmentSum',
   'BatchMatMul',
   'Sum',
+  'Mean',
+  'Tile',
   'Identity',
   'Conv2D',
   'FusedConv2D',
@@ -47,7 +51,7 @@ function build(): void {
     throw new Error('registerWasmTrainingKernels: the wasm backend registered no kernels (is @tensorflow/tfjs-backend-wasm loaded with the same @tensorflow/tfjs-core?)');
   }
   stock = new Map(WASM_TRAINING_KERNELS.map((name) => [name, getKernel(name, 'wasm')]));
-  const wrapped = ['BatchMatMul', 'Sum', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
+  const wrapped = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
   const absent = wrapped.filter((name) => stock!.get(name) == null);
   if (absent.length > 0) throw new Error(`registerWasmTrainingKernels: wasm has no ${absent.map((n) => `'${n}'`).join(', ')} kernel to wrap`);
   const stockOf = (name: string): KernelConfig => stock!.get(name)!;
@@ -60,6 +64,8 @@ function build(): void {
     ['UnsortedSegmentSum', unsortedSegmentSumConfig],
     ['BatchMatMul', makeBatchMatMulConfig(stockOf('BatchMatMul'))],
     ['Sum', makeSumConfig(stockOf('Sum'))],
+    ['Mean', makeMeanConfig(stockOf('Mean'))],
+    ['Tile', makeTileConfig(stockOf('Tile'))],
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
     ['Conv2D', makeExplicitSamePaddingConfig(stockOf('Conv2D'), false)],
     ['FusedConv2D', makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false)],
@@ -85,7 +91,8 @@ function checkNames(kernels: readonly string[], caller: string): void {
 /**
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
  * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
- * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones; adds
+ * transposed BatchMatMul, Sum and Mean over leading axes, whole-block Tile, Identity) with faster
+ * exact ones; adds
  * DepthwiseConv2dNativeBackpropInput/Filter and UnsortedSegmentSum (wasm has none); and passes strided 'same' convolutions
  * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or
  * after `setBackend('wasm')`. `kernels` limits it to some of them (default: all). Returns what is
