@@ -1,68 +1,98 @@
 import {
   backend_util,
-  depthwiseConv2d,
   DepthwiseConv2dNativeBackpropFilter,
-  reshape,
-  sum,
-  tidy,
-  zeros,
-  transpose,
   type DepthwiseConv2dNativeBackpropFilterAttrs,
   type DepthwiseConv2dNativeBackpropFilterInputs,
   type KernelConfig,
   type KernelFunc,
-  type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { cropForPadding } from './padOrCrop';
-import { tensorOf } from './tensorOf';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
- * dW of a depthwise conv, NHWC: dW[p, q, c, k] = Σ_{n, i, j} x[n, i·s + p·d − top, j·s + q·d − left, c]
- * · dy[n, i, j, c·m + k]. For each (image, channel) pair that is a correlation of x's channel with dy's
- * m channels, so all of them are one XNNPACK depthwise conv: x as one image of n·ci channels
- * ([1, h, w, n·ci]) by dy as a filter ([ho, wo, n·ci, m]), with the forward conv's dilation as the
- * stride and its stride as the dilation; then a sum over the images.
+ * dW of a depthwise conv, NHWC, on flat arrays: dW[p, q, c, k] = Σ_{n, i, j} x[n, i·s + p·d − top,
+ * j·s + q·d − left, c] · dy[n, i, j, c·m + k], accumulated in float64 (as the cpu backend does). Tap by
+ * tap, each input row's valid output positions at once, four channels at a time in registers. Its cost
+ * is the forward conv's multiply-adds. (One XNNPACK depthwise conv of x, as a single image of n·c
+ * channels, by dy as an ho×wo filter computes the same, but XNNPACK has no fast path for filters that
+ * large: measured 2–3× slower than this at MobileNet's shapes.)
  */
-export function depthwiseConv2dBackpropFilterNHWC(
-  x: Tensor4D, // [n, h, w, ci]
-  dy: Tensor4D, // [n, ho, wo, ci·m]
-  filterShape: [number, number, number, number], // [kh, kw, ci, m]
-  strides: number | [number, number],
-  pad: DepthwiseConv2dNativeBackpropFilterAttrs['pad'],
-  dilations: number | [number, number] = 1,
-  dimRoundingMode?: 'floor' | 'round' | 'ceil',
-): Tensor4D {
-  return tidy(() => {
-    const info = backend_util.computeConv2DInfo(x.shape, filterShape, strides, dilations, pad, dimRoundingMode, true);
-    const [kh, kw, ci, m] = filterShape;
-    const [n, h, w] = x.shape;
-    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight: ho, outWidth: wo } = info;
-    const top = info.padInfo.top, left = info.padInfo.left;
-    // The rows this conv reads: (kh − 1)·dh + (ho − 1)·sh + 1 from the top of the padding.
-    const bottom = (kh - 1) * dh + (ho - 1) * sh + 1 - h - top;
-    const right = (kw - 1) * dw + (wo - 1) * sw + 1 - w - left;
-    const xT: Tensor4D = reshape(transpose(x, [1, 2, 0, 3]), [1, h, w, n * ci]);
-    const padded = cropForPadding(xT, top, bottom, left, right);
-    if (padded.x.size === 0) return zeros(filterShape); // every tap reads only padding
-    const dyT: Tensor4D = reshape(transpose(dy, [1, 2, 0, 3]), [ho, wo, n * ci, m]);
-    const perImage = depthwiseConv2d(padded.x, dyT, [dh, dw], padded.pad, 'NHWC', [sh, sw]); // [1, kh, kw, n·ci·m]
-    if (n === 1) return reshape(perImage, filterShape);
-    return reshape(sum(reshape(perImage, [kh, kw, n, ci * m]), 2), filterShape);
-  });
+export function depthwiseConv2dBackpropFilterInto(
+  x: ArrayLike<number>, // [n, h, w, ci]
+  dy: ArrayLike<number>, // [n, ho, wo, ci·m]
+  info: backend_util.Conv2DInfo,
+  out: Float32Array, // [kh, kw, ci, m]
+): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const top = info.padInfo.top, left = info.padInfo.left;
+  const m = co / ci;
+  const acc = new Float64Array(co);
+  const xStep = sw * ci;
+  for (let p = 0; p < kh; p++) {
+    for (let q = 0; q < kw; q++) {
+      acc.fill(0);
+      // Output columns whose tap q lands inside the input row.
+      const j0 = Math.max(0, Math.ceil((left - q * dw) / sw));
+      const j1 = Math.min(wo, Math.floor((w - 1 + left - q * dw) / sw) + 1);
+      for (let b = 0; b < n && j0 < j1; b++) {
+        for (let i = 0; i < ho; i++) {
+          const r = i * sh + p * dh - top;
+          if (r < 0 || r >= h) continue;
+          const g0 = ((b * ho + i) * wo + j0) * co;
+          const x0 = ((b * h + r) * w + (j0 * sw + q * dw - left)) * ci;
+          if (m === 1) {
+            let c = 0;
+            for (; c + 4 <= ci; c += 4) {
+              let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+              for (let j = j0, g = g0 + c, xb = x0 + c; j < j1; j++, g += co, xb += xStep) {
+                s0 += x[xb]! * dy[g]!;
+                s1 += x[xb + 1]! * dy[g + 1]!;
+                s2 += x[xb + 2]! * dy[g + 2]!;
+                s3 += x[xb + 3]! * dy[g + 3]!;
+              }
+              acc[c] = acc[c]! + s0;
+              acc[c + 1] = acc[c + 1]! + s1;
+              acc[c + 2] = acc[c + 2]! + s2;
+              acc[c + 3] = acc[c + 3]! + s3;
+            }
+            for (; c < ci; c++) {
+              let s = 0;
+              for (let j = j0, g = g0 + c, xb = x0 + c; j < j1; j++, g += co, xb += xStep) s += x[xb]! * dy[g]!;
+              acc[c] = acc[c]! + s;
+            }
+          } else {
+            for (let c = 0; c < ci; c++) {
+              for (let k = 0, o = c * m; k < m; k++, o++) {
+                let s = 0;
+                for (let j = j0, g = g0 + o, xb = x0 + c; j < j1; j++, g += co, xb += xStep) s += x[xb]! * dy[g]!;
+                acc[o] = acc[o]! + s;
+              }
+            }
+          }
+        }
+      }
+      out.set(acc, (p * kw + q) * co); // dW[p, q] is [ci, m] = co values, channel c·m + k
+    }
+  }
 }
 
-function kernel({ inputs, attrs }: Parameters<KernelFunc>[0]): TensorInfo {
+function kernel({ inputs, attrs, backend }: Parameters<KernelFunc>[0]): TensorInfo {
   const { x, dy } = inputs as unknown as DepthwiseConv2dNativeBackpropFilterInputs;
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  return tidy(() => {
-    const x4 = tensorOf<Tensor4D>(x, 'DepthwiseConv2dNativeBackpropFilter', 'x');
-    const dy4 = tensorOf<Tensor4D>(dy, 'DepthwiseConv2dNativeBackpropFilter', 'dy');
-    return depthwiseConv2dBackpropFilterNHWC(x4, dy4, filterShape, strides, pad, dilations, dimRoundingMode);
-  });
+  if (x == null || dy == null) throw new Error("DepthwiseConv2dNativeBackpropFilter (wasm training kernel): inputs 'x' and 'dy' are required");
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
+    throw new Error(`DepthwiseConv2dNativeBackpropFilter (wasm training kernel): float32 tensors only, got x ${x.dtype} and dy ${dy.dtype}`);
+  }
+  const wasm = backend as BackendWasm;
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
+  const out = wasm.makeOutput(filterShape, 'float32');
+  // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
+  depthwiseConv2dBackpropFilterInto(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(dy), info, wasm.typedArrayFromHeap(out) as Float32Array);
+  return out;
 }
 
-/** DepthwiseConv2dNativeBackpropFilter for wasm (which registers none), through XNNPACK's depthwise conv. */
+/** DepthwiseConv2dNativeBackpropFilter for wasm (which registers none): one JS pass over the heap. */
 export const depthwiseConv2dBackpropFilterConfig: KernelConfig = {
   kernelName: DepthwiseConv2dNativeBackpropFilter,
   backendName: 'wasm',
