@@ -1,15 +1,17 @@
 // One training step (forward, gradients, SGD update) of each @prune/test-zoo architecture on the
 // completed wasm backend against the stock cpu backend, batch 8, in one run: median CPU ms of a few
-// steps after a warm-up. Run: pnpm bench (in packages/backend).
+// steps after a warm-up. Run: pnpm bench (in packages/backend). --stock=Mean,Tile puts those
+// kernels' stock wasm versions back, to compare.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { cast, mean, oneHot, reshape, setBackend, tensor1d, tidy, train, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { metrics } from '@tensorflow/tfjs-layers';
 import { ZOO, ZOO_NAMES, type ZooEntry } from '@prune/test-zoo';
-import { registerWasmTrainingKernels } from '../src/index';
+import { registerWasmTrainingKernels, restoreStockWasmKernels, type WasmTrainingKernel } from '../src/index';
 
 const BATCH = 8;
-const STEPS = Number(process.argv.find((a) => a.startsWith('--steps='))?.slice(8) ?? 3);
+const STEPS = Number(process.argv.find((a) => a.startsWith('--steps='))?.slice(8) ?? 5);
+const STOCK = (process.argv.find((a) => a.startsWith('--stock='))?.slice(8).split(',') ?? []) as WasmTrainingKernel[];
 
 /** CPU time of this process in ms (less disturbed by a shared machine's load than wall time). */
 function cpuMs(): number {
@@ -57,7 +59,9 @@ async function stepMs(entry: ZooEntry, backend: string, steps: number): Promise<
 
 async function main(): Promise<void> {
   registerWasmTrainingKernels();
-  console.log(`\nOne training step of each zoo architecture, batch ${BATCH}: median CPU ms of ${STEPS} steps\n`);
+  if (STOCK.length > 0) restoreStockWasmKernels(STOCK);
+  const stockNote = STOCK.length > 0 ? `, stock wasm ${STOCK.join(', ')}` : '';
+  console.log(`\nOne training step of each zoo architecture, batch ${BATCH}${stockNote}: median CPU ms of ${STEPS} steps\n`);
   console.log('model           wasm ms    cpu ms   cpu/wasm');
   for (const name of ZOO_NAMES) {
     const entry = ZOO[name] as ZooEntry;
