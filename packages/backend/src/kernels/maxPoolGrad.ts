@@ -1,12 +1,7 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type MaxPoolGradInputs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { isWasmMemory, maxPool2x2GradOn, type WasmMemory } from './simdMaxPool2x2Grad';
-
-/** The WebAssembly.Memory of the wasm backend's module, if it exposes one. */
-export function memoryOf(backend: BackendWasm): WasmMemory | null {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  return isWasmMemory(memory) ? memory : null;
-}
+import { maxPool2x2GradOn } from './simdMaxPool2x2Grad';
+import { memoryOf } from './wasmAssembler';
 
 /**
  * dx of a max pool, NHWC, on flat arrays: each window's dy goes to the first position (row-major

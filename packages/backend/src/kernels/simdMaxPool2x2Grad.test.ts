@@ -4,8 +4,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
 import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
-import { memoryOf } from './maxPoolGrad';
 import { maxPool2x2GradModule, maxPool2x2GradOn } from './simdMaxPool2x2Grad';
+import { memoryOf } from './wasmAssembler';
 
 const EXACT: Tolerance = { rtol: 0, atol: 0 };
 const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);

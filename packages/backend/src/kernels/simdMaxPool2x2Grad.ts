@@ -6,37 +6,11 @@
  * A JS loop over the same data runs at about a third of memory speed; this one at XNNPACK's.
  */
 
+import { ADD, functionModule, get, i32, instantiateOn, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
+
 /** Signature of the assembled function: byte addresses in the memory, sizes in elements; c % 4 === 0. */
 export type MaxPool2x2Grad = (x: number, dy: number, dx: number, n: number, h: number, w: number, ho: number, wo: number, c: number) => void;
 
-const uleb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-};
-const sleb = (v: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-// Opcodes (WebAssembly 2.0 with fixed-width SIMD).
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const ADD = 0x6a, MUL = 0x6c, GE_S = 0x4e;
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const load = () => simd(0x00, 0, 0); // v128.load align=1 offset=0
 const store = () => simd(0x0b, 0, 0); // v128.store
 const F32X4_SPLAT = 0x13, F32X4_GT = 0x44, AND = 0x4e, ANDNOT = 0x4f, OR = 0x50, BITSELECT = 0x52;
@@ -46,17 +20,6 @@ const [X, DY, DX, N, H, W, HO, WO, C] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const [B, I, J, D, XB, DYP, XROW, ROW, CB, DYROW, A] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 const [V0, V1, V2, V3, BEST, G0, G1, G2, G3, GD] = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
 const NINF = 30;
-
-/** `for (v = 0; v < limit; v += step) body`, as block/loop. */
-const loop = (v: number, limit: number[], step: number, body: number[]): number[] => [
-  ...i32(0), ...set(v),
-  0x02, 0x40, 0x03, 0x40,
-  ...get(v), ...limit, GE_S, 0x0d, 1, // br_if out of the block
-  ...body,
-  ...get(v), ...i32(step), ADD, ...set(v),
-  0x0c, 0, // br to the loop
-  0x0b, 0x0b,
-];
 
 /** Stores dy & mask at x-address + dx − x + offset. */
 const storeMasked = (offset: number[], mask: number): number[] => [
@@ -111,62 +74,18 @@ function body(): number[] {
     0x0b,
   ];
   const locals = [2, ...uleb(11), 0x7f, ...uleb(11), 0x7b]; // 11 i32, 11 v128
-  const fn = [...locals, ...code];
-  return [...uleb(fn.length), ...fn];
+  return [...locals, ...code];
 }
 
 /** The module's bytes; `shared` matches a threaded backend's shared memory. */
 export function maxPool2x2GradModule(shared: boolean): Uint8Array {
-  const type = [1, 0x60, 9, ...new Array<number>(9).fill(0x7f), 0];
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
-  const imports = [1, ...str('e'), ...str('m'), 0x02, ...limits];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str('f'), 0x00, 0]),
-    ...section(10, [1, ...body()]),
-  ];
-  return Uint8Array.from(bytes);
-}
-
-/** A WebAssembly.Memory (the project's TypeScript libs do not declare the WebAssembly API). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-
-/** The parts of the WebAssembly JS API used here. */
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-
-const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-/** Whether `value` is a WebAssembly.Memory. */
-export function isWasmMemory(value: unknown): value is WasmMemory {
-  return api !== undefined && value instanceof api.Memory;
+  return functionModule(9, body(), shared);
 }
 
 const instances = new WeakMap<WasmMemory, MaxPool2x2Grad | null>();
 
 /** The assembled function bound to `memory`, or null where WebAssembly SIMD is unavailable. */
 export function maxPool2x2GradOn(memory: WasmMemory): MaxPool2x2Grad | null {
-  if (instances.has(memory)) return instances.get(memory)!;
-  let fn: MaxPool2x2Grad | null = null;
-  try {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = maxPool2x2GradModule(shared);
-    if (api !== undefined && api.validate(bytes)) {
-      const instance = new api.Instance(new api.Module(bytes), { e: { m: memory } });
-      fn = instance.exports.f as MaxPool2x2Grad;
-    }
-  } catch {
-    fn = null;
-  }
-  instances.set(memory, fn);
-  return fn;
+  if (!instances.has(memory)) instances.set(memory, instantiateOn<MaxPool2x2Grad>(memory, maxPool2x2GradModule));
+  return instances.get(memory)!;
 }
