@@ -107,6 +107,53 @@ const cases: Case[] = [
     attrs: { transposeA, transposeB },
     forward: { kernel: 'BatchMatMul', inputs: () => ({ a: r([1, ...fa]), b: r([1, ...fb]) }), attrs: { transposeA: false, transposeB: false } },
   })),
+  // MobileNet-style depthwise layers and BatchNormalization's reductions (not in the lab model).
+  ...(
+    [
+      ['dw s1 dx  dy[16,56,56,32] f[3,3,32,1]', 1, [16, 56, 56, 32]],
+      ['dw s2 dx  dy[16,28,28,64] f[3,3,64,1]', 2, [16, 56, 56, 64]],
+    ] as const
+  ).map(([label, stride, x]): Case => {
+    const attrs = { strides: stride, pad: 'same', dilations: 1 };
+    const c = x[3];
+    const dy = [x[0], x[1] / stride, x[2] / stride, c];
+    return {
+      label,
+      kernel: 'DepthwiseConv2dNativeBackpropInput',
+      inputs: () => ({ dy: r(dy), filter: r([3, 3, c, 1]) }),
+      attrs: { ...attrs, inputShape: [...x] },
+      forward: { kernel: 'DepthwiseConv2dNative', inputs: () => ({ x: r([...x]), filter: r([3, 3, c, 1]) }), attrs },
+    };
+  }),
+  ...(
+    [
+      ['dw s1 dW  x[16,56,56,32]', 1, [16, 56, 56, 32]],
+      ['dw s2 dW  x[16,56,56,64]', 2, [16, 56, 56, 64]],
+    ] as const
+  ).map(([label, stride, x]): Case => {
+    const attrs = { strides: stride, pad: 'same', dilations: 1 };
+    const c = x[3];
+    const dy = [x[0], x[1] / stride, x[2] / stride, c];
+    return {
+      label,
+      kernel: 'DepthwiseConv2dNativeBackpropFilter',
+      inputs: () => ({ x: r([...x]), dy: r(dy) }),
+      attrs: { ...attrs, filterShape: [3, 3, c, 1] },
+      forward: { kernel: 'DepthwiseConv2dNative', inputs: () => ({ x: r([...x]), filter: r([3, 3, c, 1]) }), attrs },
+    };
+  }),
+  {
+    label: 'BN mean x[16,56,56,32] over n,h,w',
+    kernel: 'Mean',
+    inputs: () => ({ x: r([16, 56, 56, 32]) }),
+    attrs: { axis: [0, 1, 2], keepDims: true },
+  },
+  {
+    label: 'BN tile [1,1,1,32] to [16,56,56,32]',
+    kernel: 'Tile',
+    inputs: () => ({ x: r([1, 1, 1, 32]) }),
+    attrs: { reps: [16, 56, 56, 1] },
+  },
 ];
 
 async function main(): Promise<void> {

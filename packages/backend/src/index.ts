@@ -1,4 +1,5 @@
 export {
+  describeWasmTraining,
   registerWasmTrainingKernels,
   restoreStockWasmKernels,
   WASM_TRAINING_KERNELS,
@@ -11,3 +12,4 @@ export {
   type BackendSelection,
   type SelectBackendOptions,
 } from './selectBackend';
+export { GRADIENT_KERNELS, type WasmTrainingStatus } from './wasmTrainingStatus';

@@ -3,12 +3,35 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { makeBatchMatMulConfig } from './kernels/batchMatMul';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
+import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwiseConv2dBackpropFilter';
+import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwiseConv2dBackpropInput';
+import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
 import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
+import { makeMeanConfig } from './kernels/mean';
 import { makeSumConfig } from './kernels/sum';
+import { makeTileConfig } from './kernels/tile';
+import { unsortedSegmentSumConfig } from './kernels/unsortedSegmentSum';
+import { wasmTrainingStatus, type WasmTrainingStatus } from './wasmTrainingStatus';
 
 /** The wasm kernels that {@link registerWasmTrainingKernels} adds or replaces. */
-export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Identity'] as const;
+export const WASM_TRAINING_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'MaxPoolGrad',
+  'UnsortedSegmentSum',
+  'BatchMatMul',
+  'Sum',
+  'Mean',
+  'Tile',
+  'Identity',
+  'Conv2D',
+  'FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2D',
+] as const;
 
 /** The name of a kernel that {@link registerWasmTrainingKernels} adds or replaces. */
 export type WasmTrainingKernel = (typeof WASM_TRAINING_KERNELS)[number];
@@ -28,16 +51,26 @@ function build(): void {
     throw new Error('registerWasmTrainingKernels: the wasm backend registered no kernels (is @tensorflow/tfjs-backend-wasm loaded with the same @tensorflow/tfjs-core?)');
   }
   stock = new Map(WASM_TRAINING_KERNELS.map((name) => [name, getKernel(name, 'wasm')]));
-  const batchMatMulStock = stock.get('BatchMatMul');
-  const sumStock = stock.get('Sum');
-  if (batchMatMulStock == null || sumStock == null) throw new Error("registerWasmTrainingKernels: wasm has no 'BatchMatMul' or 'Sum' kernel to wrap");
+  const wrapped = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
+  const absent = wrapped.filter((name) => stock!.get(name) == null);
+  if (absent.length > 0) throw new Error(`registerWasmTrainingKernels: wasm has no ${absent.map((n) => `'${n}'`).join(', ')} kernel to wrap`);
+  const stockOf = (name: string): KernelConfig => stock!.get(name)!;
   ours = new Map<string, KernelConfig>([
     ['Conv2DBackpropFilter', conv2DBackpropFilterConfig],
     ['Conv2DBackpropInput', withStockSetup(conv2DBackpropInputConfig, stock.get('Conv2DBackpropInput'))],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilterConfig],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputConfig],
     ['MaxPoolGrad', makeMaxPoolGradConfig(stock.get('MaxPoolGrad'))],
-    ['BatchMatMul', makeBatchMatMulConfig(batchMatMulStock)],
-    ['Sum', makeSumConfig(sumStock)],
+    ['UnsortedSegmentSum', unsortedSegmentSumConfig],
+    ['BatchMatMul', makeBatchMatMulConfig(stockOf('BatchMatMul'))],
+    ['Sum', makeSumConfig(stockOf('Sum'))],
+    ['Mean', makeMeanConfig(stockOf('Mean'))],
+    ['Tile', makeTileConfig(stockOf('Tile'))],
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
+    ['Conv2D', makeExplicitSamePaddingConfig(stockOf('Conv2D'), false)],
+    ['FusedConv2D', makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false)],
+    ['DepthwiseConv2dNative', makeExplicitSamePaddingConfig(stockOf('DepthwiseConv2dNative'), true)],
+    ['FusedDepthwiseConv2D', makeExplicitSamePaddingConfig(stockOf('FusedDepthwiseConv2D'), true)],
   ]);
 }
 
@@ -58,13 +91,26 @@ function checkNames(kernels: readonly string[], caller: string): void {
 /**
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
  * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
- * transposed BatchMatMul, Sum over leading axes, Identity) with faster exact ones. Idempotent; call it before or after `setBackend('wasm')`. `kernels` limits
- * it to some of them (default: all).
+ * transposed BatchMatMul, Sum and Mean over leading axes, whole-block Tile, Identity) with faster
+ * exact ones; adds
+ * DepthwiseConv2dNativeBackpropInput/Filter and UnsortedSegmentSum (wasm has none); and passes strided 'same' convolutions
+ * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or
+ * after `setBackend('wasm')`. `kernels` limits it to some of them (default: all). Returns what is
+ * installed and what is still missing ({@link describeWasmTraining}).
  */
-export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {
+export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): WasmTrainingStatus {
   checkNames(kernels, 'registerWasmTrainingKernels');
   if (stock === null || ours === null) build();
   for (const name of kernels) install(name, ours!.get(name));
+  return describeWasmTraining();
+}
+
+/**
+ * Which of this package's kernels are installed on wasm now, and which gradient kernels wasm lacks
+ * (checked with `getKernel`); its `description` is what {@link registerWasmTrainingKernels}'s callers print.
+ */
+export function describeWasmTraining(): WasmTrainingStatus {
+  return wasmTrainingStatus(WASM_TRAINING_KERNELS, ours);
 }
 
 /**

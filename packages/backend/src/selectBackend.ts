@@ -52,9 +52,10 @@ async function useTensorflow(options: SelectBackendOptions): Promise<{ ok: true 
 }
 
 async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detail: string } | { ok: false; why: string }> {
+  let training: string;
   try {
     if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
-    registerWasmTrainingKernels();
+    training = registerWasmTrainingKernels().description;
   } catch (error) {
     return { ok: false, why: firstLine(error) };
   }
@@ -64,7 +65,7 @@ async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detai
   const threads = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
     ok: true,
-    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}, training kernels completed`,
+    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}, ${training}`,
   };
 }
 

@@ -2,7 +2,10 @@ import { getBackend, memory, mean, setBackend, tensor, train, variableGrads, typ
 import { initializers, layers, metrics, sequential, type Sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
-import { createRng, relativeError, values } from './test-utils/oracle';
+import { createRng, values, worstElement, type Tolerance } from './test-utils/oracle';
+
+/** Per element, atol scaled by the model's largest gradient element (measured worst ≈ 0.23 of this). */
+const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 
 /** A small CNN with the lab encoder's layer kinds (conv, ReLU, 2×2 pool, dense), seeded. */
 function smallCnn(): Sequential {
@@ -56,7 +59,10 @@ describe('training a small CNN on the completed wasm backend', () => {
     const wasm = await gradientsOn('wasm');
     const cpu = await gradientsOn('cpu');
     expect(wasm.length).toBe(8); // 4 layers with weights × (kernel, bias)
-    cpu.forEach((ref, i) => expect(relativeError(wasm[i]!, ref), `weight ${i}`).toBeLessThanOrEqual(1e-4));
+    const largest = Math.max(...cpu.map((g) => g.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+    const ratios = cpu.map((ref, i) => worstElement(wasm[i]!, ref, TOL, largest).ratio);
+    console.log(`small CNN gradients: worst element at ${Math.max(...ratios).toFixed(3)} of the tolerance`);
+    ratios.forEach((r, i) => expect(r, `weight ${i}`).toBeLessThanOrEqual(1));
   });
 
   it('leaks no tensor over optimiser steps, and the loss falls', async () => {

@@ -6,6 +6,7 @@ import {
   reshape,
   tidy,
   transpose,
+  zeros,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropFilterInputs,
   type KernelConfig,
@@ -48,6 +49,7 @@ export function conv2DBackpropFilterNHWC(
     const right = kw - w - left + (wo - 1) * sw;
     const xT = transpose(x, [3, 1, 2, 0]); // [ci, h, w, n]
     const padded = cropForPadding(xT, top, bottom, left, right); // padded: [ci, kh + (ho−1)·sh, kw + (wo−1)·sw, n]
+    if (padded.x.size === 0) return zeros(filterShape); // every tap reads only padding
     const dyT = transpose(dy, [1, 2, 0, 3]); // [ho, wo, n, co]
     const dW = conv2d(padded.x, dyT, 1, padded.pad, 'NHWC', [sh, sw]); // [ci, kh, kw, co]
     return transpose(dW, [1, 2, 0, 3]); // [kh, kw, ci, co]

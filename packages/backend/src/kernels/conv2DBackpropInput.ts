@@ -9,6 +9,7 @@ import {
   sum,
   tidy,
   transpose,
+  zeros,
   type Conv2DBackpropInputAttrs,
   type Conv2DBackpropInputInputs,
   type KernelConfig,
@@ -58,6 +59,7 @@ export function conv2DBackpropInputNHWC(
     const bottom = h + kh - 1 - top - spread.shape[1];
     const right = w + kw - 1 - left - spread.shape[2];
     const padded = cropForPadding(spread, top, bottom, left, right); // padded: [n, h + kh − 1, w + kw − 1, co]
+    if (padded.x.size === 0) return zeros(inputShape); // no output position reaches the input
     const [, , ci, co] = filter.shape;
     if (ci === 1) {
       // One input channel (a first conv layer): XNNPACK's conv with one output channel is slow;

@@ -1,5 +1,7 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type MaxPoolGradInputs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { maxPool2x2GradOn } from './simdMaxPool2x2Grad';
+import { memoryOf } from './wasmAssembler';
 
 /**
  * dx of a max pool, NHWC, on flat arrays: each window's dy goes to the first position (row-major
@@ -96,6 +98,19 @@ function maxPoolGradKernel({ inputs, attrs, backend }: Parameters<KernelFunc>[0]
   const wasm = backend as BackendWasm;
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const out = wasm.makeOutput(input.shape, 'float32');
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
+  const tiled2x2 =
+    info.effectiveFilterHeight === 2 && info.effectiveFilterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
+    info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * ho <= h && 2 * wo <= w;
+  const memory = tiled2x2 && c % 4 === 0 ? memoryOf(wasm) : null;
+  const simd = memory ? maxPool2x2GradOn(memory) : null;
+  if (simd) {
+    // Writes every position of the tiled region; rows or columns past it (odd sizes) stay 0.
+    if (2 * ho < h || 2 * wo < w) (wasm.typedArrayFromHeap(out) as Float32Array).fill(0);
+    const at = (t: TensorInfo): number => wasm.dataIdMap.get(t.dataId)!.memoryOffset;
+    simd(at(input), at(dy), at(out), n, h, w, ho, wo, c);
+    return out;
+  }
   // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
   const dx = wasm.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
@@ -104,7 +119,9 @@ function maxPoolGradKernel({ inputs, attrs, backend }: Parameters<KernelFunc>[0]
 }
 
 /**
- * MaxPoolGrad for wasm: one pass over the wasm heap in JavaScript, exact as the cpu backend's.
+ * MaxPoolGrad for wasm, exact as the cpu backend's: the common 2×2 stride-2 pool with a multiple of 4
+ * channels by a WebAssembly SIMD function on the backend's memory ({@link maxPool2x2GradOn}), every
+ * other pool by one pass over the wasm heap in JavaScript.
  * wasm's stock kernel sends ties to the last max and drops windows whose values are all ≤ 0 (its
  * running max starts at FLT_MIN), which after a ReLU is most windows of zeros.
  */

@@ -17,8 +17,9 @@ export function cropForPadding(
   const [n, h, w, c] = x.shape;
   let out = x;
   if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    const t = Math.max(0, -top), l = Math.max(0, -left);
-    out = slice(out, [0, t, l, 0], [n, h - t - Math.max(0, -bottom), w - l - Math.max(0, -right), c]);
+    const t = Math.min(h, Math.max(0, -top)), l = Math.min(w, Math.max(0, -left));
+    // Crops may exceed the tensor: then nothing is left (an empty axis).
+    out = slice(out, [0, t, l, 0], [n, Math.max(0, h - t - Math.max(0, -bottom)), Math.max(0, w - l - Math.max(0, -right)), c]);
   }
   return { x: out, pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]] };
 }

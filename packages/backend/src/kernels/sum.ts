@@ -14,9 +14,9 @@ export function leadingAxes(shape: readonly number[], axis: number | number[]): 
 
 /**
  * Column sums of a row-major [rows, cols] array, each accumulated in float64 in row order, four
- * columns at a time so the running sums stay in registers.
+ * columns at a time so the running sums stay in registers; each multiplied by `scale` (1: sums).
  */
-export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, out: Float32Array): void {
+export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, out: Float32Array, scale = 1): void {
   const end = rows * cols;
   let c = 0;
   for (; c + 4 <= cols; c += 4) {
@@ -27,15 +27,15 @@ export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, ou
       s2 += x[i + 2]!;
       s3 += x[i + 3]!;
     }
-    out[c] = s0;
-    out[c + 1] = s1;
-    out[c + 2] = s2;
-    out[c + 3] = s3;
+    out[c] = s0 * scale;
+    out[c + 1] = s1 * scale;
+    out[c + 2] = s2 * scale;
+    out[c + 3] = s3 * scale;
   }
   for (; c < cols; c++) {
     let s = 0;
     for (let i = c; i < end; i += cols) s += x[i]!;
-    out[c] = s;
+    out[c] = s * scale;
   }
 }
 

@@ -75,3 +75,67 @@ export function relativeError(a: Float32Array, b: Float32Array): number {
   if (Number.isNaN(diff)) return Number.POSITIVE_INFINITY;
   return scale === 0 ? diff : diff / scale;
 }
+
+/** Per-element tolerance: |a − b| ≤ rtol·|b| + atol·max|b| (atol scaled by the reference's magnitude). */
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+/**
+ * The worst element of `a` against the reference `b` under `tol`: its |a − b| / (rtol·|b| + atol·max|b|),
+ * so ≤ 1 passes; Infinity for NaN or a length mismatch. `scaleOverride` replaces max|b| as atol's scale
+ * (e.g. the largest gradient of a whole model, for a gradient that is only rounding noise).
+ */
+export function worstElement(a: Float32Array, b: Float32Array, tol: Tolerance, scaleOverride?: number): { ratio: number; index: number } {
+  if (a.length !== b.length) return { ratio: Number.POSITIVE_INFINITY, index: -1 };
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  if (scaleOverride !== undefined) scale = scaleOverride;
+  let ratio = 0, index = -1;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i]! - b[i]!);
+    const allowed = tol.rtol * Math.abs(b[i]!) + tol.atol * scale;
+    const r = Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff === 0 ? 0 : diff / allowed;
+    if (r > ratio) {
+      ratio = r;
+      index = i;
+    }
+  }
+  return { ratio, index };
+}
+
+/** How the wasm outputs of one case compare with the cpu backend's. */
+export interface Comparison {
+  /** The worst {@link worstElement} ratio over the outputs (≤ 1 passes). */
+  ratio: number;
+  /** The worst max |wasm − cpu| / max |cpu| over the outputs, for reporting. */
+  relative: number;
+  /** Tensors wasm left behind. */
+  leaked: number;
+  /** Same number of outputs, each of the same shape. */
+  shapesMatch: boolean;
+}
+
+/**
+ * Runs fn on wasm and `reference` (default: fn) on cpu from the same data and compares every output
+ * element-wise under `tol`.
+ */
+export async function compareWithCpu(
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  fn: (t: Record<string, Tensor>) => Tensor | Tensor[],
+  tol: Tolerance,
+  reference: (t: Record<string, Tensor>) => Tensor | Tensor[] = fn,
+): Promise<Comparison> {
+  const wasm = await runOn('wasm', inputs, fn);
+  const cpu = await runOn('cpu', inputs, reference);
+  let ratio = 0, relative = 0, shapesMatch = wasm.outputs.length === cpu.outputs.length;
+  cpu.outputs.forEach((ref, i) => {
+    const got = wasm.outputs[i];
+    if (got === undefined) return;
+    shapesMatch &&= got.shape.join() === ref.shape.join();
+    ratio = Math.max(ratio, worstElement(got.data, ref.data, tol).ratio);
+    relative = Math.max(relative, relativeError(got.data, ref.data));
+  });
+  return { ratio, relative, leaked: wasm.leaked, shapesMatch };
+}

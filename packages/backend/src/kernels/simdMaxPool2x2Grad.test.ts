@@ -1,0 +1,54 @@
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { engine, getBackend, maxPool, setBackend, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
+import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { maxPool2x2GradModule, maxPool2x2GradOn } from './simdMaxPool2x2Grad';
+import { memoryOf } from './wasmAssembler';
+
+const EXACT: Tolerance = { rtol: 0, atol: 0 };
+const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
+
+describe('the WebAssembly SIMD 2×2 MaxPoolGrad', () => {
+  beforeAll(() => registerWasmTrainingKernels());
+
+  it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', async () => {
+    expect(validate(maxPool2x2GradModule(false))).toBe(true);
+    expect(validate(maxPool2x2GradModule(true))).toBe(true);
+    const previous = getBackend();
+    await setBackend('wasm');
+    try {
+      const memory = memoryOf(engine().backend as BackendWasm);
+      expect(memory).not.toBeNull();
+      expect(maxPool2x2GradOn(memory!)).toBeTypeOf('function'); // so the cases below take it
+    } finally {
+      await setBackend(previous);
+    }
+  });
+
+  it('matches the cpu backend exactly: ties, windows of zeros, −∞ and NaN, odd sizes', async () => {
+    const rng = createRng(2222);
+    const failures: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const shape = [int(rng, 1, 3), int(rng, 2, 13), int(rng, 2, 13), pick(rng, [4, 8, 12, 32])];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = values(rng, size, 2).map((v) => Math.max(0, v)); // ReLU'd, few levels: ties and zero windows
+      if (i % 4 === 3) for (let k = 0; k < size; k += 7) x[k] = k % 3 === 0 ? Number.NaN : Number.NEGATIVE_INFINITY;
+      const out = [shape[0]!, Math.floor(shape[1]! / 2), Math.floor(shape[2]! / 2), shape[3]!];
+      const inputs = { x: { data: x, shape }, dy: { data: values(rng, out.reduce((a, b) => a * b, 1)), shape: out } };
+      const r = await compareWithCpu(
+        inputs,
+        (t) => {
+          const y = maxPool(t.x as Tensor4D, 2, 2, 'valid');
+          const dx = engine().runKernel('MaxPoolGrad', { dy: t.dy!, input: t.x!, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as Tensor;
+          y.dispose();
+          return dx;
+        },
+        EXACT,
+      );
+      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}]: ${JSON.stringify(r)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
