@@ -1,3 +1,3 @@
 import { libraryBuild } from '../../tsup.shared';
 
-export default libraryBuild();
+export default libraryBuild({ shims: true }) // import.meta.url in the CJS build (startThreadedWasmInNode);

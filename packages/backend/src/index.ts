@@ -11,3 +11,5 @@ export {
   type BackendSelection,
   type SelectBackendOptions,
 } from './selectBackend';
+export { defaultThreadCount } from './defaultThreadCount';
+export type { WasmThreadsHost } from './prepareWasmThreads';
