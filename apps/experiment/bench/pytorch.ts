@@ -3,10 +3,10 @@
 //   2. a fresh default `pnpm experiment` (--no-cache) end to end against the reference script end to end.
 // The reference is not part of the project: it is looked for at $PRUNE_REFERENCE_SCRIPT, else ../shared/reference/
 // next to the repository, else /work/shared/reference/. Without /usr/bin/python3 + torch the bench says so and skips.
-// Run: cd apps/experiment && pnpm exec tsx --conditions=@prune/source bench/pytorch.ts [--epochs=N] [--no-end-to-end] [--threads=N]
+// Run: cd apps/experiment && pnpm exec tsx --conditions=@prune/source bench/pytorch.ts [--epochs=N] [--rounds=N] [--no-end-to-end] [--threads=N]
 import '@tensorflow/tfjs-backend-cpu';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +21,8 @@ import { deriveSeed } from '../src/deriveSeed.js';
 const PYTHON = '/usr/bin/python3';
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const EPOCHS = Number(flag('epochs') ?? 2);
+const EPOCHS = Math.max(2, Number(flag('epochs') ?? 2));
+const ROUNDS = Number(flag('rounds') ?? 3);
 const THREADS = flag('threads') === undefined ? undefined : Number(flag('threads'));
 const END_TO_END = !args.includes('--no-end-to-end');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -83,6 +84,9 @@ function pruneEndToEnd(): number {
     const run = spawnSync('pnpm', ['run', '--silent', 'experiment', '--no-cache', '--out-dir', out, '--progress', 'none', ...extra], { cwd: resolve(here, '..'), encoding: 'utf8', maxBuffer: 1 << 26 });
     const seconds = (performance.now() - t0) / 1000;
     if (run.status !== 0) throw new Error(`pnpm experiment failed (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const log = join(tmpdir(), 'prune-bench-end-to-end.txt');
+    writeFileSync(log, run.stdout + run.stderr);
+    console.log(`(the run's output, with its table: ${log})`);
     return seconds;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -97,14 +101,21 @@ if (missing !== null) {
   console.log(`PyTorch not available, skipped (${missing})`);
 } else {
   console.log(`load average at start: ${load()}`);
-  const prune = await pruneEpochs(EPOCHS);
-  console.log(`prune: ${prune.reason}`);
-  const torch = runReference(script!, EPOCHS);
-  // The first epoch of each includes warm-up; the median of the later ones is the steady epoch.
-  const steady = (xs: number[]) => median(xs.length > 1 ? xs.slice(1) : xs);
-  console.log(`epoch times (s)    prune ${prune.epochTimes.map((s) => s.toFixed(2)).join(', ')} | PyTorch ${torch.epochTimes.map((s) => s.toFixed(2)).join(', ')}`);
-  console.log(`epoch (10000 pairs, batch 64): prune ${steady(prune.epochTimes).toFixed(2)} s, PyTorch ${steady(torch.epochTimes).toFixed(2)} s: ${ratio(steady(prune.epochTimes), steady(torch.epochTimes))}`);
-  console.log(`load average after the epochs: ${load()}`);
+  // Alternating rounds (prune, then PyTorch), because a shared machine's load drifts; the first epoch of each
+  // run includes warm-up, so the steady epochs are the later ones, and the figure is their median over rounds.
+  const pruneSteady: number[] = [], torchSteady: number[] = [];
+  let reason = '';
+  for (let round = 1; round <= ROUNDS; round++) {
+    const prune = await pruneEpochs(EPOCHS);
+    reason = prune.reason;
+    const torch = runReference(script!, EPOCHS);
+    pruneSteady.push(...prune.epochTimes.slice(1));
+    torchSteady.push(...torch.epochTimes.slice(1));
+    console.log(`round ${round}: epoch times (s) prune ${prune.epochTimes.map((s) => s.toFixed(2)).join(', ')} | PyTorch ${torch.epochTimes.map((s) => s.toFixed(2)).join(', ')} | load ${load()}`);
+  }
+  console.log(`prune: ${reason}`);
+  const p = median(pruneSteady), t = median(torchSteady);
+  console.log(`epoch (10000 pairs, batch 64), median of steady epochs: prune ${p.toFixed(2)} s, PyTorch ${t.toFixed(2)} s: ${ratio(p, t)}`);
   if (END_TO_END) {
     const e2e = pruneEndToEnd();
     const reference = runReference(script!, 10);

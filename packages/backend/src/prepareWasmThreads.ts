@@ -23,6 +23,23 @@ type Factory = NonNullable<ReturnType<typeof findBackendFactory>>;
 let stockFactory: Factory | null = null;
 // The configuration the registered 'wasm' factory starts: null = tfjs's stock factory.
 let registeredThreads: number | null = null;
+// Why the threaded build last failed to start (tfjs's setBackend only returns false).
+let lastFailure: string | null = null;
+
+/** The first line of the error with which the threaded build last failed to start, if it did. */
+export function threadedStartFailure(): string | null {
+  return lastFailure;
+}
+
+async function startThreaded(threads: number) {
+  lastFailure = null;
+  try {
+    return await startThreadedWasmInNode(threads);
+  } catch (error) {
+    lastFailure = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+    throw error;
+  }
+}
 
 /** The host this code runs on. */
 export function currentWasmThreadsHost(): WasmThreadsHost {
@@ -79,7 +96,7 @@ export function prepareWasmThreads(threads: number, host: WasmThreadsHost = curr
     return { threads: 1, note: 'single-threaded SIMD build' };
   }
   const count = Math.min(threads, MAX_WASM_THREADS);
-  if (registeredThreads !== count) replaceFactory(() => startThreadedWasmInNode(count), count, threads);
+  if (registeredThreads !== count) replaceFactory(() => startThreaded(count), count, threads);
   const capped = threads > MAX_WASM_THREADS ? `, capped at tfjs-backend-wasm's maximum of ${MAX_WASM_THREADS}` : '';
   return { threads: count, note: `threaded SIMD build on worker_threads${capped}` };
 }

@@ -58,6 +58,21 @@ describe('selectBackend', () => {
     expect(getThreadsCount()).toBe(1);
   });
 
+  it('falls back to one thread, saying why, when the threaded build cannot start', async () => {
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/prune-test'; // no folder for the pthread worker script
+    try {
+      const got = await selectBackend('wasm', { threads: 3 });
+      expect(got.reason).toMatch(
+        /^requested wasm \(XNNPACK, SIMD on, 1 thread \(single-threaded SIMD build: the threaded build did not start \(ENOENT: no such file or directory, open '\/nonexistent\/prune-test\/prune-tfjs-backend-wasm-4\.22\.0-[0-9a-f]{12}\.worker\.js\.\d+\.tmp'\)\), training kernels completed\)$/,
+      );
+      expect(getThreadsCount()).toBe(1);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+  });
+
   it('refuses to restart wasm with another thread count while tensors live on it', async () => {
     await selectBackend('wasm', { threads: 1 });
     const t = tensor([1, 2, 3]);

@@ -3,7 +3,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { env, getBackend, setBackend } from '@tensorflow/tfjs-core';
 import { defaultThreadCount } from './defaultThreadCount';
 import { loadTfjsNode } from './loadTfjsNode';
-import { prepareWasmThreads, type WasmThreadsHost } from './prepareWasmThreads';
+import { currentWasmThreadsHost, prepareWasmThreads, threadedStartFailure, type WasmThreadsHost } from './prepareWasmThreads';
 import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
 
 /** What an app asks for: the best available backend, or one by name. */
@@ -71,14 +71,20 @@ function checkThreads(threads: unknown): void {
 
 async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detail: string } | { ok: false; why: string }> {
   const requested = options.threads ?? (await defaultThreadCount());
-  const plan = prepareWasmThreads(requested, options.host); // throws (not a fallback) when a restart is refused
+  let plan = prepareWasmThreads(requested, options.host); // throws (not a fallback) when a restart is refused
   try {
     if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
     registerWasmTrainingKernels();
   } catch (error) {
     return { ok: false, why: firstLine(error) };
   }
-  const set = await trySetBackend('wasm');
+  let set = await trySetBackend('wasm');
+  if (!set.ok && plan.threads > 1 && (options.host ?? currentWasmThreadsHost()).isNode) {
+    // The threaded build did not start (e.g. no writable temp folder for its worker script): one thread still works.
+    const why = threadedStartFailure() ?? set.why;
+    plan = { ...prepareWasmThreads(1, options.host), note: `single-threaded SIMD build: the threaded build did not start (${why})` };
+    set = await trySetBackend('wasm');
+  }
   if (!set.ok) return set;
   const simd = await env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = getThreadsCount();
