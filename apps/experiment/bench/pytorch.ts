@@ -2,7 +2,7 @@
 //   1. one training epoch of the lab's Siamese model (10000 pairs, batch 64; prune on wasm with every core),
 //   2. a fresh default `pnpm experiment` (--no-cache) end to end against the reference script end to end.
 // The reference is not part of the project: it is looked for at $PRUNE_REFERENCE_SCRIPT, else ../shared/reference/
-// next to the repository, else /work/shared/reference/. Without /usr/bin/python3 + torch the bench says so and skips.
+// next to the repository, else /work/shared/reference/. Without /usr/bin/python3 (or $PRUNE_PYTHON) + torch it says so and skips.
 // Run: cd apps/experiment && pnpm exec tsx --conditions=@prune/source bench/pytorch.ts [--epochs=N] [--rounds=N] [--no-end-to-end] [--threads=N]
 import '@tensorflow/tfjs-backend-cpu';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { buildSeedData } from '../src/buildSeedData.js';
 import { deriveSeed } from '../src/deriveSeed.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.PRUNE_PYTHON ?? '/usr/bin/python3'; // the interpreter with torch (Debian's python3-torch)
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const EPOCHS = Math.max(2, Number(flag('epochs') ?? 2));
