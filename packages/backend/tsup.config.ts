@@ -1,3 +1,4 @@
 import { libraryBuild } from '../../tsup.shared';
 
-export default libraryBuild();
+// shims: import.meta.url in the CJS build (startThreadedWasmInNode resolves tfjs-backend-wasm's files with it).
+export default libraryBuild({ shims: true });

@@ -263,7 +263,7 @@ describe('pnpm experiment errors', () => {
   it('lists every option with its default in --help', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--config', '--data', '--train-fraction', '--test-fraction', '--train-pairs', '--test-pairs', '--batch-size', '--epochs', '--learning-rate', '--seed ', '--seeds', '--layer', '--criteria', '--calibration ', '--fine-tune-epochs', '--export-k', '--backend', '--out-dir', '--run-id', '--no-cache']) {
+    for (const flag of ['--config', '--data', '--train-fraction', '--test-fraction', '--train-pairs', '--test-pairs', '--batch-size', '--epochs', '--learning-rate', '--seed ', '--seeds', '--layer', '--criteria', '--calibration ', '--fine-tune-epochs', '--export-k', '--backend', '--threads', '--out-dir', '--run-id', '--no-cache']) {
       expect(help.stdout).toContain(flag);
     }
     for (const def of ['(default: 0.1)', '(default: 10000)', '(default: 2000)', '(default: 64)', '(default: 10)', '(default: 0.001)', '(default: conv2)', '(default: mean)']) {

@@ -62,4 +62,12 @@ describe('parseCli', () => {
     expect(() => parseCli(['--criteria', 'nope'])).toThrow("--criteria: unknown criterion 'nope'");
     expect(() => parseCli(['--run-id', 'a/b'])).toThrow(/flag --run-id: use letters, digits/);
   });
+
+  it('takes the wasm thread count from --threads (default: null, every logical core) and names the flag of a bad one', () => {
+    expect(parseCli([]).config.threads).toBeNull();
+    expect(parseCli(['--threads', '2']).config.threads).toBe(2);
+    expect(() => parseCli(['--threads', '0'])).toThrow('flag --threads: Too small: expected number to be >0');
+    expect(() => parseCli(['--threads', '1.5'])).toThrow('flag --threads: Invalid input: expected int, received number');
+    expect(() => parseCli(['--threads', 'two'])).toThrow("--threads: 'two' is not a number.");
+  });
 });

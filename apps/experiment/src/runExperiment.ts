@@ -109,7 +109,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
     throw new Error(`--out-dir ${runsDir}: cannot write into the output folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 
-  const backend: BackendSelection = await time('backend', () => selectBackend(config.backend, { loadTfjsNode: () => import('@tensorflow/tfjs-node') }));
+  const backend: BackendSelection = await time('backend', () => selectBackend(config.backend, { loadTfjsNode: () => import('@tensorflow/tfjs-node'), threads: config.threads ?? undefined }));
   progress.log(`backend: ${backend.backend} (${backend.reason})`);
   registerSiameseFusion();
   checkLayer(config.layer);

@@ -13,3 +13,5 @@ export {
   type SelectBackendOptions,
 } from './selectBackend';
 export { GRADIENT_KERNELS, type WasmTrainingStatus } from './wasmTrainingStatus';
+export { defaultThreadCount } from './defaultThreadCount';
+export type { WasmThreadsHost } from './prepareWasmThreads';

@@ -1,7 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { env, getBackend, setBackend } from '@tensorflow/tfjs-core';
+import { defaultThreadCount } from './defaultThreadCount';
 import { loadTfjsNode } from './loadTfjsNode';
+import { currentWasmThreadsHost, prepareWasmThreads, threadedStartFailure, type WasmThreadsHost } from './prepareWasmThreads';
 import { registerWasmTrainingKernels } from './registerWasmTrainingKernels';
 
 /** What an app asks for: the best available backend, or one by name. */
@@ -27,6 +29,15 @@ export interface SelectBackendOptions {
   loadTfjsNode?: () => Promise<unknown>;
   /** Where the wasm binaries are served (browsers); Node finds them without it. */
   wasmPaths?: string;
+  /**
+   * Threads of the wasm backend's XNNPACK pool (a positive integer; default: every logical core). In Node
+   * more than one starts tfjs-backend-wasm's threaded SIMD build on worker_threads; in a browser threads need a
+   * cross-origin isolated page, else wasm runs one thread and the reason says why. Fixed when wasm starts:
+   * another count later restarts the wasm backend, which is refused while tensors live on it.
+   */
+  threads?: number;
+  /** Overrides where the code believes it runs (Node or browser, cross-origin isolated or not); for tests. */
+  host?: WasmThreadsHost;
 }
 
 const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -51,7 +62,16 @@ async function useTensorflow(options: SelectBackendOptions): Promise<{ ok: true 
   return trySetBackend('tensorflow');
 }
 
+function checkThreads(threads: unknown): void {
+  if (threads === undefined) return;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1) {
+    throw new Error(`selectBackend: options.threads must be a positive integer, got ${typeof threads === 'string' ? `'${threads}'` : String(threads)}`);
+  }
+}
+
 async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detail: string } | { ok: false; why: string }> {
+  const requested = options.threads ?? (await defaultThreadCount());
+  let plan = prepareWasmThreads(requested, options.host); // throws (not a fallback) when a restart is refused
   let training: string;
   try {
     if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
@@ -59,24 +79,33 @@ async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detai
   } catch (error) {
     return { ok: false, why: firstLine(error) };
   }
-  const set = await trySetBackend('wasm');
+  let set = await trySetBackend('wasm');
+  if (!set.ok && plan.threads > 1 && (options.host ?? currentWasmThreadsHost()).isNode) {
+    // The threaded build did not start (e.g. no writable temp folder for its worker script): one thread still works.
+    const why = threadedStartFailure() ?? set.why;
+    plan = { ...prepareWasmThreads(1, options.host), note: `single-threaded SIMD build: the threaded build did not start (${why})` };
+    set = await trySetBackend('wasm');
+  }
   if (!set.ok) return set;
   const simd = await env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = await env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  const threads = getThreadsCount();
+  const note = threads < plan.threads ? `${plan.note}; tfjs started only ${threads} of ${plan.threads}` : plan.note;
   return {
     ok: true,
-    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads ? 'multi-threaded' : 'one thread'}, ${training}`,
+    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'} (${note}), ${training}`,
   };
 }
 
 /**
  * Sets the tfjs backend for an app and says why: 'auto' takes tfjs-node if its native addon
- * loads, else wasm (completed for training), else cpu; a named backend that cannot start is an error.
+ * loads, else wasm (completed for training, on `options.threads` threads, default every core), else cpu;
+ * a named backend that cannot start is an error. The reason names the wasm thread count.
  */
 export async function selectBackend(choice: BackendChoice = 'auto', options: SelectBackendOptions = {}): Promise<BackendSelection> {
   if (!CHOICES.includes(choice)) {
     throw new Error(`selectBackend: unknown backend '${String(choice)}'; choose one of ${CHOICES.map((c) => `'${c}'`).join(', ')}`);
   }
+  checkThreads(options.threads);
   if (choice === 'tensorflow') {
     const node = await useTensorflow(options);
     if (!node.ok) {

@@ -38,6 +38,8 @@ export const runConfigSchema = z
     /** K values at which the physically pruned model is exported (and fine-tuned when asked). */
     exportK: z.array(positiveInt).default([8, 16, 24]),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Threads of the wasm backend (its XNNPACK pool); null = every logical core. */
+    threads: positiveInt.nullable().default(null),
     /** Parent folder of the run folders. */
     outDir: z.string().min(1).default('runs'),
     /** Name of the run folder; null derives one from the time and config. */
