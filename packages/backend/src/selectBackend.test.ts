@@ -10,7 +10,12 @@ import { selectBackend, type BackendChoice } from './selectBackend';
 // a stand-in 'tensorflow' backend (the cpu backend under that name).
 
 const initial = getBackend();
-const ONE_THREAD = 'XNNPACK, SIMD on, 1 thread (single-threaded SIMD build), training kernels completed';
+// What registerWasmTrainingKernels installs on wasm, written out: the description must name each of them.
+const COMPLETED =
+  'training kernels completed (Conv2DBackpropFilter, Conv2DBackpropInput, DepthwiseConv2dNativeBackpropFilter, ' +
+  'DepthwiseConv2dNativeBackpropInput, MaxPoolGrad, UnsortedSegmentSum, BatchMatMul, Sum, Mean, Tile, Identity, Conv2D, ' +
+  'FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D)';
+const ONE_THREAD = `XNNPACK, SIMD on, 1 thread (single-threaded SIMD build), ${COMPLETED}`;
 const ADDON_MISSING =
   'The Node.js native addon module (tfjs_binding.node) can not be found at path: /app/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node. ' +
   "\nPlease run command 'npm rebuild @tensorflow/tfjs-node --build-addon-from-source' to rebuild the native addon module.";
@@ -44,13 +49,13 @@ describe('selectBackend', () => {
   it('wasm uses every logical core by default', async () => {
     const cores = availableParallelism();
     const threads = cores === 1 ? '1 thread (single-threaded SIMD build)' : `${Math.min(cores, 8)} threads (threaded SIMD build on worker_threads)`;
-    expect(await selectBackend('wasm')).toEqual({ backend: 'wasm', reason: `requested wasm (XNNPACK, SIMD on, ${threads}, training kernels completed)` });
+    expect(await selectBackend('wasm')).toEqual({ backend: 'wasm', reason: `requested wasm (XNNPACK, SIMD on, ${threads}, ${COMPLETED})` });
     expect(getThreadsCount()).toBe(Math.min(cores, 8));
   });
 
   it('wasm with two threads starts the threaded build, and back to one thread', async () => {
     expect((await selectBackend('wasm', { threads: 2 })).reason).toBe(
-      'requested wasm (XNNPACK, SIMD on, 2 threads (threaded SIMD build on worker_threads), training kernels completed)',
+      `requested wasm (XNNPACK, SIMD on, 2 threads (threaded SIMD build on worker_threads), ${COMPLETED})`,
     );
     expect(getThreadsCount()).toBe(2);
     expect(getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
@@ -64,7 +69,7 @@ describe('selectBackend', () => {
     try {
       const got = await selectBackend('wasm', { threads: 3 });
       expect(got.reason).toMatch(
-        /^requested wasm \(XNNPACK, SIMD on, 1 thread \(single-threaded SIMD build: the threaded build did not start \(ENOENT: no such file or directory, open '\/nonexistent\/prune-test\/prune-tfjs-backend-wasm-4\.22\.0-[0-9a-f]{12}\.worker\.js\.\d+\.tmp'\)\), training kernels completed\)$/,
+        /^requested wasm \(XNNPACK, SIMD on, 1 thread \(single-threaded SIMD build: the threaded build did not start \(ENOENT: no such file or directory, open '\/nonexistent\/prune-test\/prune-tfjs-backend-wasm-4\.22\.0-[0-9a-f]{12}\.worker\.js\.\d+\.tmp'\)\), training kernels completed \(Conv2DBackpropFilter, [A-Za-z0-9, ]+, FusedDepthwiseConv2D\)\)$/,
       );
       expect(getThreadsCount()).toBe(1);
     } finally {
