@@ -40,11 +40,11 @@ export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, ou
 }
 
 /**
- * Sum for wasm: over leading axes of a float32 tensor, one contiguous pass in JavaScript over the
- * wasm heap; wasm's stock kernel first transposes the reduced axes innermost (a strided copy of the
- * whole tensor). Everything else goes to the stock kernel.
+ * A reduction over leading axes of a float32 tensor for wasm, one contiguous pass in JavaScript over the wasm heap
+ * (wasm's stock kernel first transposes the reduced axes innermost: a strided copy of the whole tensor), each column
+ * sum multiplied by `scale(rows)`. Everything else goes to the stock kernel.
  */
-export function makeSumConfig(stock: KernelConfig): KernelConfig {
+export function makeLeadingAxesReduction(kernelName: string, stock: KernelConfig, scale: (rows: number) => number): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {
     const x = args.inputs.x;
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
@@ -54,16 +54,15 @@ export function makeSumConfig(stock: KernelConfig): KernelConfig {
     const backend = args.backend as BackendWasm;
     const kept = x.shape.slice(k);
     const rows = util.sizeFromShape(x.shape.slice(0, k));
-    const outShape = keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept;
-    const out = backend.makeOutput(outShape, 'float32');
+    const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept, 'float32');
     // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
-    sumRowsInto(backend.typedArrayFromHeap(x), rows, util.sizeFromShape(kept), backend.typedArrayFromHeap(out) as Float32Array);
+    sumRowsInto(backend.typedArrayFromHeap(x), rows, util.sizeFromShape(kept), backend.typedArrayFromHeap(out) as Float32Array, scale(rows));
     return out;
   };
-  return {
-    kernelName: Sum,
-    backendName: 'wasm',
-    kernelFunc,
-    ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-  };
+  return { kernelName, backendName: 'wasm', kernelFunc, ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}) };
+}
+
+/** Sum for wasm over leading axes (a conv's or dense layer's bias gradient), as {@link makeLeadingAxesReduction}. */
+export function makeSumConfig(stock: KernelConfig): KernelConfig {
+  return makeLeadingAxesReduction(Sum, stock, () => 1);
 }
