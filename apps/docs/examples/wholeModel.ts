@@ -11,6 +11,7 @@ import {
   type SensitivityResult,
 } from '@prune/core';
 
+// #region preview
 /** The dry run: which channels a 30% global prune would remove from every group, without touching the model. */
 export async function previewPrune(model: LayersModel): Promise<PruningPlan> {
   const plan = await planPruning(model, { ratio: 0.3, strategy: 'global' }); // l1-norm scores: no data needed
@@ -18,7 +19,9 @@ export async function previewPrune(model: LayersModel): Promise<PruningPlan> {
   for (const r of plan.refused) console.log(`left alone: ${r.layer} (${r.reason})`);
   return plan;
 }
+// #endregion preview
 
+// #region steps
 /**
  * Removes 30% of the channels of the whole model in two steps, ranked globally by mean activation on `calibration`,
  * kept counts rounded to a multiple of 2, with one epoch of fine-tuning on `train` after each step.
@@ -44,7 +47,9 @@ export async function pruneInSteps(model: LayersModel, calibration: EvalData, tr
   console.log(`model: ${params.before} → ${params.after} params, ${macs.before} → ${macs.after} MACs per example`);
   return result;
 }
+// #endregion steps
 
+// #region sensitivity
 /** Each group pruned alone at 25/50/75% on `data`, then per-group ratios that cost at most 2 points of accuracy. */
 export async function pruneBySensitivity(model: LayersModel, data: EvalData): Promise<{ sensitivity: SensitivityResult; result: PruneModelResult }> {
   const sensitivity = await sensitivityAnalysis(model, data, { ratios: [0.25, 0.5, 0.75] });
@@ -55,3 +60,4 @@ export async function pruneBySensitivity(model: LayersModel, data: EvalData): Pr
   const result = await pruneModel(model, { ratios });
   return { sensitivity, result };
 }
+// #endregion sensitivity

@@ -53,9 +53,12 @@ export function listLayers(model: LayersModel): LayerEntry[] {
 }
 
 /** A readable multi-line listing of layers for error messages: path, class and output shape. */
-export function describeLayers(entries: readonly LayerEntry[]): string {
+export function describeLayers(entries: readonly LayerEntry[], limit = 60): string {
   if (entries.length === 0) return '  (none)';
-  return entries
-    .map((e) => `  ${e.path} (${e.className}${e.outputShape ? `, output [${e.outputShape.map((d) => d ?? 'B').join(',')}]` : ''})`)
-    .join('\n');
+  const lines = entries
+    .slice(0, limit)
+    .map((e) => `  ${e.path} (${e.className}${e.outputShape ? `, output [${e.outputShape.map((d) => d ?? 'B').join(',')}]` : ''})`);
+  // A real model has hundreds of layers: the first ones show the naming; listLayers(model) gives them all.
+  if (entries.length > limit) lines.push(`  … and ${entries.length - limit} more (listLayers(model) lists them all)`);
+  return lines.join('\n');
 }

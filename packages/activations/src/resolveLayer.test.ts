@@ -45,7 +45,10 @@ describe('resolveLayer', () => {
   });
 
   it('names the layers that exist, with their paths, when a name is unknown', () => {
-    expect(() => resolveLayer(model, 'conv3')).toThrow(/no layer 'conv3' in model 'tiny_siamese'/);
+    expect(() => resolveLayer(model, 'conv3')).toThrow(/no layer 'conv3' in model 'tiny_siamese' \(did you mean '[a-z/]*conv[12]'\?\)/);
+    expect(() => resolveLayer(model, 'cnv2')).toThrow(/no layer 'cnv2' in model 'tiny_siamese' \(did you mean '[a-z/]*conv2'\?\)/);
+    expect(() => resolveLayer(model, 'xyzzy')).not.toThrow(/did you mean/); // no near name: no guess
+    expect(() => resolveLayer(model, 'xyzzy')).toThrow(/no layer 'xyzzy'/);
     expect(() => resolveLayer(model, 'conv3')).toThrow(/encoder\/conv2 \(Conv2D, output \[B,4,4,8\]\)/);
     expect(() => resolveLayer(model, 'other/conv2')).toThrow(/no layer 'other\/conv2'/);
     expect(() => resolveLayer(model, '')).toThrow(/invalid layer path ""/);

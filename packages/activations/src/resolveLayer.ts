@@ -39,8 +39,9 @@ export function resolveLayerEntry(model: LayersModel, path: string, entries = li
     return matches.reduce((a, b) => (b.path.length < a.path.length ? b : a));
   }
   if (distinct.length === 0) {
+    const near = closestPath(entries, path);
     throw new Error(
-      `resolveLayer: no layer '${path}' in model '${model.name}'. Layers (path, class, output):\n${describeLayers(entries)}`,
+      `resolveLayer: no layer '${path}' in model '${model.name}'${near ? ` (did you mean '${near}'?)` : ''}. Layers (path, class, output):\n${describeLayers(entries)}`,
     );
   }
   throw new Error(
@@ -48,4 +49,26 @@ export function resolveLayerEntry(model: LayersModel, path: string, entries = li
       `${matches.map((m) => `'${m.path}'`).join(', ')}. Give a longer path. Layers (path, class, output):\n` +
       describeLayers(entries),
   );
+}
+
+/** Edit distance between two strings (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The layer path whose name is closest to the one asked for, when it is close enough to be a typo. */
+function closestPath(entries: readonly LayerEntry[], path: string): string | undefined {
+  const wanted = path.split('/').pop()!;
+  let best: { path: string; distance: number } | undefined;
+  for (const e of entries) {
+    const distance = editDistance(wanted, e.path.split('/').pop()!);
+    if (best === undefined || distance < best.distance) best = { path: e.path, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(wanted.length / 3)) ? best.path : undefined;
 }

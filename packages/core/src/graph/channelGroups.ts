@@ -385,7 +385,11 @@ function walkGroup(model: LayersModel, graph: FlatGraph, target: { layer: Layer;
     throw new Error(`Layer '${target.path}' (${semantics.className}) has no prunable output channels${hint}`);
   }
   const refusal = semantics.refusal ?? semantics.outputRefusal;
-  if (refusal !== undefined) throw new Error(`Cannot prune the output channels of '${target.path}': ${refusal}`);
+  if (refusal !== undefined) {
+    const output = graph.ops.find((op) => op.layer === target.layer && graph.outputs.includes(op.outputs[0]!));
+    const where = output === undefined ? '' : ` (it is the model's output layer; prune an earlier layer)`;
+    throw new Error(`Cannot prune the output channels of '${target.path}': ${refusal}${where}`);
+  }
   return new GroupWalk(model, graph, target).run();
 }
 

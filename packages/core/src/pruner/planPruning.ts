@@ -48,7 +48,12 @@ export interface PruningState {
 
 /** The group a user's layer key names, or a clear error (not a layer, not a source, or refused with its reason). */
 function groupOfKey(model: LayersModel, key: string, what: string, groups: readonly ChannelGroup[], refused: readonly RefusedLayer[]): ChannelGroup {
-  const layer = resolveLayerEntry(model, key);
+  let layer: ReturnType<typeof resolveLayerEntry>;
+  try {
+    layer = resolveLayerEntry(model, key);
+  } catch (error) {
+    throw new Error(`pruneModel: ${what} names '${key}': ${(error as Error).message.replace(/^resolveLayer: /, '')}`);
+  }
   const group = groups.find((g) => g.sources.some((s) => s.layer === layer.layer));
   if (group !== undefined) return group;
   const why = refused.find((r) => r.layer === layer.path);

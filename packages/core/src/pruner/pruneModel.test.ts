@@ -110,8 +110,16 @@ describe('pruneModel', () => {
     await expect(pruneModel(model, { ratio: 0.3, steps: 1.5 })).rejects.toThrow(/options.steps must be a positive integer, got 1.5/);
     await expect(pruneModel(model, { ratio: 0.3, criterion: 'entropy' as never })).rejects.toThrow(/options.criterion 'entropy' is not a built-in criterion/);
     await expect(pruneModel(model, { ratio: 0.3, criterion: 'taylor' })).rejects.toThrow(/criterion 'taylor' needs options.data/);
-    await expect(pruneModel(model, { ratio: 0.3, exclude: ['nope'] })).rejects.toThrow(/no layer 'nope'/);
+    await expect(pruneModel(model, { ratio: 0.3, exclude: ['nope'] })).rejects.toThrow(/pruneModel: options.exclude names 'nope': no layer 'nope'/);
+    await expect(pruneModel(model, { ratio: 0.3, exclude: ['conv22'] })).rejects.toThrow(/did you mean 'encoder\/conv2'/);
     await expect(pruneModel(model, { ratios: { head_out: 0.5 } })).rejects.toThrow(/options.ratios names 'head_out', whose channels cannot be pruned: .*output 0 of model/);
+    const { pruneChannels } = await import('../surgery/pruneChannels');
+    const { plainCnn } = await import('../test-utils/testModels');
+    const classifier = plainCnn();
+    await expect(pruneChannels(classifier, { layer: 'out', pruned: [0] })).rejects.toThrow(
+      /'out': its activation 'softmax' mixes channels \(it is the model's output layer; prune an earlier layer\)/,
+    );
+    classifier.dispose();
     await expect(pruneModel(model, { ratios: { relu2: 0.5 } })).rejects.toThrow(/'relu2' \(Activation\), which is not a source of any pruning group/);
     model.dispose();
   });

@@ -56,6 +56,7 @@ describe('sensitivityAnalysis', () => {
     const data = { inputs, labels: [0, 1, 2, 3] };
     await expect(sensitivityAnalysis(model, data, { ratios: [0, 0.5] })).rejects.toThrow(/options.ratios holds 0; each ratio must be in \(0, 1\)/);
     await expect(sensitivityAnalysis(model, data, { ratios: [] })).rejects.toThrow(/non-empty list/);
+    await expect(sensitivityAnalysis(model, { inputs })).rejects.toThrow(/sensitivityAnalysis: data.labels is needed for the default metric \(accuracy\); give labels or options.metric/);
     const head = model.layers[model.layers.length - 1]!.name;
     await expect(sensitivityAnalysis(model, data, { layers: [head] })).rejects.toThrow(new RegExp(`names '${head}', whose channels cannot be pruned: .*its activation 'softmax' mixes channels`));
     tf.dispose(inputs);

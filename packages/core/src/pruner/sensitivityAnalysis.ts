@@ -76,6 +76,9 @@ function criterionOf(criterion: SensitivityOptions['criterion']): ImportanceCrit
  */
 export async function sensitivityAnalysis(model: LayersModel, data: EvalData, options: SensitivityOptions = {}): Promise<SensitivityResult> {
   const ratios = checkRatios(options.ratios ?? [0.25, 0.5, 0.75]);
+  if (options.metric === undefined && data.labels === undefined) {
+    throw new Error(`sensitivityAnalysis: data.labels is needed for the default metric (accuracy); give labels or options.metric`);
+  }
   const criterion = criterionOf(options.criterion);
   const { groups: all, refused } = channelGroups(model);
   const wanted = options.layers?.map((key) => {
