@@ -149,7 +149,7 @@ describe('collectActivationStats on a small Siamese model', () => {
     const batches = pairsOfBatches([2, 2], 8, 1);
     const run = (layers: string[], items: unknown = batches) =>
       collectActivationStats(model, items as tf.Tensor[][], { layers });
-    await expect(run(['conv9'])).rejects.toThrow(/no layer 'conv9' in model 'tiny_siamese'\. Layers \(path, class, output\):\n[\s\S]*encoder\/conv2 \(Conv2D/);
+    await expect(run(['conv9'])).rejects.toThrow(/no layer 'conv9' in model 'tiny_siamese' \(did you mean 'encoder\/conv1'\?\)\. Layers \(path, class, output\):\n[\s\S]*encoder\/conv2 \(Conv2D/);
     await expect(run(['flatten'])).rejects.toThrow(
       /layer 'flatten' \(encoder\/flatten, Flatten\) is a Flatten: its features mix positions and channels; tap the layer before it\. Layers with channels:\n[\s\S]*encoder\/relu2 \(Activation, output \[B,4,4,8\]\)/,
     );
