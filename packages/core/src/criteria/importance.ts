@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { collectActivationStats, resolveLayerEntry, type ChannelStats } from '@prune/activations';
 import * as tf from '@tensorflow/tfjs-core';
-import { channelGroup, type ChannelGroup } from '../graph/channelGroups';
+import { groupOfLayer, type ChannelGroup } from '../graph/channelGroups';
 import { checkBatchSize, inputList, labelArray, sliceInputs, type EvalData } from '../evaluation/evalData';
 
 /** What a criterion needs besides the model's weights. */
@@ -99,9 +99,8 @@ function givenStats(model: LayersModel, group: ChannelGroup, stats: ChannelStats
  */
 export async function scoreChannels(criterion: ImportanceCriterion, context: ImportanceContext): Promise<Float64Array> {
   const { model } = context;
-  const entry = resolveLayerEntry(model, context.layer);
-  const group = channelGroup(model, entry.path);
-  const who = `criterion '${criterion.name}' on layer '${entry.path}'`;
+  const { path, group } = groupOfLayer(model, context.layer);
+  const who = `criterion '${criterion.name}' on layer '${path}'`;
   const batchSize = checkBatchSize(context.batchSize, 500, who);
   const inputs = context.data ? inputList(model, context.data, who) : null;
   const labels = context.data && inputs ? labelArray(context.data, inputs[0]!.shape[0]!, who) : null;
@@ -115,7 +114,7 @@ export async function scoreChannels(criterion: ImportanceCriterion, context: Imp
   let stats: Promise<ChannelStats[]> | null = context.stats ? Promise.resolve(givenStats(model, group, context.stats, who)) : null;
   const scoring: ScoringContext = {
     model,
-    layer: entry.path,
+    layer: path,
     group,
     channels: group.channels,
     data: context.data,

@@ -1,7 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { maskChannels } from '../masks/channelMask';
-import { resolveLayerEntry } from '@prune/activations';
-import { channelGroup } from '../graph/channelGroups';
+import { groupOfLayer } from '../graph/channelGroups';
 import { createMaskEvaluator } from './createMaskEvaluator';
 import type { EvalData } from './evalData';
 import type { Metric } from './metrics';
@@ -37,9 +36,8 @@ export async function evaluatePrunedSets(
   sets: ReadonlyArray<Iterable<number>>,
   options: { metric?: Metric; output?: number; batchSize?: number } = {},
 ): Promise<PrunedSetsResult> {
-  const entry = resolveLayerEntry(model, layer);
-  const { path } = entry;
-  const channels = channelGroup(model, path).channels;
+  const { path, group } = groupOfLayer(model, layer);
+  const channels = group.channels;
   const checked = sets.map((s) => maskChannels(path, channels, s).pruned);
   if (checked.length === 0) throw new Error(`evaluatePrunedSets: no channel sets given for layer '${path}'`);
   const evaluator = await createMaskEvaluator(model, layer, data, options);

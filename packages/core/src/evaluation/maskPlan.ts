@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { mapChannelIndices, type ChannelIndexMap } from '../graph/channelIndexMap';
-import { channelGroup, type ChannelGroup } from '../graph/channelGroups';
+import { groupOfLayer, type ChannelGroup } from '../graph/channelGroups';
 import { downstreamOps, flattenModel, type FlatGraph, type GraphOp } from '../graph/flatGraph';
 import { layerSemantics, type LayerSemantics } from '../graph/layerTable';
 
@@ -71,8 +71,7 @@ export function planMasks(model: LayersModel, layer: string, output = 0, graph: 
   if (!Number.isInteger(output) || output < 0 || output >= model.outputs.length) {
     throw new Error(`output ${output} is not an output of model '${model.name}' (it has ${model.outputs.length})`);
   }
-  const group = channelGroup(model, layer, graph);
-  const named = group.sources.find((s) => s.path === layer || s.path.endsWith(`/${layer}`))?.path ?? group.id;
+  const { path: named, group } = groupOfLayer(model, layer, graph);
   // One entry per (op, input): the maps of one input read by the same op are merged.
   const byInput = new Map<string, ConsumerApplication>();
   for (const member of group.consumers) {

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { resolveLayerEntry } from '@prune/activations';
 import { applyChannelMask } from '../masks/applyChannelMask';
 import { checkOrder, maskWeakest } from '../masks/channelMask';
-import { channelGroup } from '../graph/channelGroups';
+import { groupOfLayer } from '../graph/channelGroups';
 import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import { defaultMetric } from './metrics';
 import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
@@ -35,13 +34,12 @@ export async function naiveSweep(
   options: SweepOptions = {},
 ): Promise<SweepResult> {
   const started = performance.now();
-  const entry = resolveLayerEntry(model, layer);
-  const group = channelGroup(model, entry.path);
+  const { path, group } = groupOfLayer(model, layer);
   if (order.length !== group.channels) {
-    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${entry.path}' has ${group.channels} channels`);
+    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${path}' has ${group.channels} channels`);
   }
-  checkOrder(entry.path, order);
-  const ks = sweepKs(options.ks, group.channels, entry.path);
+  checkOrder(path, order);
+  const ks = sweepKs(options.ks, group.channels, path);
   const inputs = inputList(model, data, 'naiveSweep');
   const count = inputs[0]!.shape[0]!;
   const labels = labelArray(data, count, 'naiveSweep');
@@ -69,7 +67,7 @@ export async function naiveSweep(
     options.onProgress?.({ k, step: i + 2, steps, metric: value });
   }
   return {
-    layer: entry.path,
+    layer: path,
     channels: group.channels,
     order: Int32Array.from(order),
     metricName: metric.name,

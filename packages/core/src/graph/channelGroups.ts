@@ -372,7 +372,13 @@ function locate(model: LayersModel, path: string): { layer: Layer; path: string 
  * (they reach a model input or output, a layer that mixes channels, or a layer class the table does not know).
  */
 export function channelGroup(model: LayersModel, layer: string, graph: FlatGraph = flattenModel(model)): ChannelGroup {
-  return walkGroup(model, graph, locate(model, layer));
+  return groupOfLayer(model, layer, graph).group;
+}
+
+/** {@link channelGroup} with the canonical path of the layer asked for (one of the group's sources). */
+export function groupOfLayer(model: LayersModel, layer: string, graph: FlatGraph = flattenModel(model)): { path: string; group: ChannelGroup } {
+  const target = locate(model, layer);
+  return { path: target.path, group: walkGroup(model, graph, target) };
 }
 
 function walkGroup(model: LayersModel, graph: FlatGraph, target: { layer: Layer; path: string }): ChannelGroup {

@@ -1,6 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { resolveLayerEntry } from '@prune/activations';
-import { channelGroup, type ChannelGroup } from '../graph/channelGroups';
+import { groupOfLayer, type ChannelGroup } from '../graph/channelGroups';
 import type { FlatGraph } from '../graph/flatGraph';
 import { checkPruned, type ChannelMask } from './channelMask';
 
@@ -29,7 +28,7 @@ export function groupMasks(
     if (mask === null || typeof mask !== 'object' || typeof mask.layer !== 'string' || mask.pruned === undefined) {
       throw new Error(`${caller}: mask ${i} must be { layer: string, pruned: channel indices }, got ${JSON.stringify(mask)}`);
     }
-    const group = channelGroup(model, mask.layer, graph);
+    const { path, group } = groupOfLayer(model, mask.layer, graph);
     if (mask.channels !== undefined && mask.channels !== group.channels) {
       throw new Error(`${caller}: the mask for '${mask.layer}' is for ${mask.channels} channels but the layer has ${group.channels}`);
     }
@@ -39,6 +38,6 @@ export function groupMasks(
     }
     byGroup.set(group.id, mask);
     const pruned = checkPruned(caller, mask.layer, group.channels, mask.pruned, options.allowAll ?? false, options.allowEmpty ?? true);
-    return { layer: resolveLayerEntry(model, mask.layer).path, group, pruned };
+    return { layer: path, group, pruned };
   });
 }
