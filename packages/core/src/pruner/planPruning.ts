@@ -4,6 +4,7 @@ import { inputBatches, scoreChannels } from '../criteria/importance';
 import { rankChannels } from '../criteria/rankChannels';
 import { inputList } from '../evaluation/evalData';
 import { channelGroups, type ChannelGroup, type RefusedLayer } from '../graph/channelGroups';
+import { layerSemantics } from '../graph/layerTable';
 import type { CheckedChannelMask } from '../masks/channelMask';
 import { allocateByTarget, allocateGlobally, type AllocationGroup } from './allocate';
 import { checkOptions, type CheckedOptions, type PruningOptions } from './pruningOptions';
@@ -20,6 +21,8 @@ export interface GroupPlan {
   pruned: number[];
   /** The criterion's score of each channel (higher = more important). */
   scores: Float64Array;
+  /** The layers its pruning changes: its sources, the layers with per-channel weights on its path, its consumers. */
+  layers: string[];
 }
 
 /** The plan of one prune step: which channels of which groups go, and which groups are left alone and why. */
@@ -111,7 +114,8 @@ export async function planStep(model: LayersModel, options: CheckedOptions, step
   const plans = groups.map((g, i): GroupPlan => {
     const order = rankChannels(scores[i]!);
     const pruned = Array.from(order.subarray(0, counts.get(g.id) ?? 0)).sort((a, b) => a - b);
-    return { group: g.id, sources: g.sources.map((s) => s.path), channels: g.channels, pruned, scores: scores[i]! };
+    const touched = [...g.sources, ...g.path.filter((p) => layerSemantics(p.layer).role === 'channelwise'), ...g.consumers];
+    return { group: g.id, sources: g.sources.map((s) => s.path), channels: g.channels, pruned, scores: scores[i]!, layers: [...new Set(touched.map((m) => m.path))] };
   });
   return {
     step,

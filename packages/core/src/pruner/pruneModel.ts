@@ -1,6 +1,4 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { channelGroups } from '../graph/channelGroups';
-import { layerSemantics } from '../graph/layerTable';
 import { planSurgery } from '../surgery/planSurgery';
 import { rebuildPruned } from '../surgery/pruneChannels';
 import { planStep, type PruningPlan, type PruningState } from './planPruning';
@@ -17,26 +15,16 @@ export interface PruneModelResult {
   report: PruningReport;
 }
 
-/** The layer paths each group touches: its sources, the path layers with per-channel weights, its consumers. */
-function memberPaths(model: LayersModel): Map<string, Set<string>> {
-  return new Map(
-    channelGroups(model).groups.map((g) => [
-      g.id,
-      new Set([...g.sources, ...g.path.filter((p) => layerSemantics(p.layer).role === 'channelwise'), ...g.consumers].map((m) => m.path)),
-    ]),
-  );
-}
-
 /** Each group's channels before and after a step. */
-function stepChannels(plan: PruningPlan): { group: string; channels: BeforeAfter }[] {
-  return plan.groups.map((g) => ({ group: g.group, channels: { before: g.channels, after: g.channels - g.pruned.length } }));
+function stepChannels(plan: PruningPlan): { group: string; channels: BeforeAfter; layers: string[] }[] {
+  return plan.groups.map((g) => ({ group: g.group, channels: { before: g.channels, after: g.channels - g.pruned.length }, layers: g.layers }));
 }
 
 /** The report from the first step's input to the last step's output. */
 function overall(steps: PruneModelResult['steps'], first: LayersModel, last: LayersModel): PruningReport {
   const after = new Map(steps.flatMap(({ report }) => report.groups.map((g) => [g.group, g.channels.after] as const)));
-  const rows = steps[0]!.report.groups.map((g) => ({ group: g.group, channels: { before: g.channels.before, after: after.get(g.group)! } }));
-  return pruningReport(rows, first, last, memberPaths(first));
+  const rows = stepChannels(steps[0]!.plan).map((g) => ({ ...g, channels: { before: g.channels.before, after: after.get(g.group)! } }));
+  return pruningReport(rows, first, last);
 }
 
 /**
@@ -58,7 +46,7 @@ export async function pruneModel(model: LayersModel, options: PruningOptions): P
       const plan = await planStep(current, checked, step, state);
       checked.onProgress?.({ phase: 'rebuild', step, steps: checked.steps });
       const next = plan.masks.length === 0 ? current : await rebuildPruned(current, planSurgery(current, plan.masks));
-      const report = pruningReport(stepChannels(plan), current, next, memberPaths(current));
+      const report = pruningReport(stepChannels(plan), current, next);
       for (const g of plan.groups) state.removed.set(g.group, (state.removed.get(g.group) ?? 0) + g.pruned.length);
       if (current !== model && next !== current) current.dispose();
       current = next;

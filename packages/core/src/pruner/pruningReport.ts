@@ -31,22 +31,18 @@ function over(rows: ReadonlyArray<{ path: string }>, value: (row: never) => numb
   return rows.filter((r) => paths.has(r.path)).reduce((sum, r) => sum + value(r as never), 0);
 }
 
-/**
- * Counts a prune from `before` to `after`, for groups given with their channel counts and the layer paths each
- * touches.
- */
+/** Counts a prune from `before` to `after`, for groups given with their channel counts and the layer paths each touches. */
 export function pruningReport(
-  groups: ReadonlyArray<{ group: string; channels: BeforeAfter }>,
+  groups: ReadonlyArray<{ group: string; channels: BeforeAfter; layers: readonly string[] }>,
   before: LayersModel,
   after: LayersModel,
-  members: ReadonlyMap<string, ReadonlySet<string>>,
 ): PruningReport {
   const [p0, p1] = [countParams(before), countParams(after)];
   const [m0, m1] = [countMacs(before), countMacs(after)];
   const params = (r: { params: number }) => r.params;
   const macs = (r: { macs: number }) => r.macs;
   const rows = groups.map((g): GroupReport => {
-    const paths = members.get(g.group)!;
+    const paths = new Set(g.layers);
     return {
       group: g.group,
       channels: g.channels,
