@@ -1,9 +1,10 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { collectActivationStats, resolveLayerEntry, type ChannelStats } from '@prune/activations';
+import { collectActivationStats, type ChannelStats } from '@prune/activations';
 import { inputBatches, scoreChannels } from '../criteria/importance';
 import { rankChannels } from '../criteria/rankChannels';
 import { inputList } from '../evaluation/evalData';
 import { channelGroups, type ChannelGroup, type RefusedLayer } from '../graph/channelGroups';
+import { groupOfKey } from './groupOfKey';
 import { layerSemantics } from '../graph/layerTable';
 import type { CheckedChannelMask } from '../masks/channelMask';
 import { allocateByTarget, allocateGlobally, type AllocationGroup } from './allocate';
@@ -49,21 +50,6 @@ export interface PruningState {
   removed: Map<string, number>;
 }
 
-/** The group a user's layer key names, or a clear error (not a layer, not a source, or refused with its reason). */
-function groupOfKey(model: LayersModel, key: string, what: string, groups: readonly ChannelGroup[], refused: readonly RefusedLayer[]): ChannelGroup {
-  let layer: ReturnType<typeof resolveLayerEntry>;
-  try {
-    layer = resolveLayerEntry(model, key);
-  } catch (error) {
-    throw new Error(`pruneModel: ${what} names '${key}': ${(error as Error).message.replace(/^resolveLayer: /, '')}`);
-  }
-  const group = groups.find((g) => g.sources.some((s) => s.layer === layer.layer));
-  if (group !== undefined) return group;
-  const why = refused.find((r) => r.layer === layer.path);
-  if (why !== undefined) throw new Error(`pruneModel: ${what} names '${key}', whose channels cannot be pruned: ${why.reason}`);
-  throw new Error(`pruneModel: ${what} names '${key}' (${layer.className}), which is not a source of any pruning group; name a layer with its own filters or units`);
-}
-
 /** Scores every group; activation statistics of all sources come from one pass over the data. */
 async function scoreGroups(model: LayersModel, groups: readonly ChannelGroup[], options: CheckedOptions, report: (done: number) => void): Promise<Float64Array[]> {
   let stats: Record<string, ChannelStats> | undefined;
@@ -95,8 +81,8 @@ function allocate(entries: AllocationGroup[], fixed: ReadonlySet<string>, option
 /** Plans step `step` of `steps` on the current model (internal: `state` carries the counts across steps). */
 export async function planStep(model: LayersModel, options: CheckedOptions, step: number, state: PruningState): Promise<PruningPlan> {
   const { groups: all, refused } = channelGroups(model);
-  const excluded = new Set(options.exclude.map((key) => groupOfKey(model, key, 'options.exclude', all, refused).id));
-  const fixed = new Map(Object.entries(options.ratios).map(([key, r]) => [groupOfKey(model, key, `options.ratios`, all, refused).id, r]));
+  const excluded = new Set(options.exclude.map((key) => groupOfKey(model, key, 'pruneModel: options.exclude', all, refused).id));
+  const fixed = new Map(Object.entries(options.ratios).map(([key, r]) => [groupOfKey(model, key, 'pruneModel: options.ratios', all, refused).id, r]));
   const groups = all.filter((g) => !excluded.has(g.id));
   for (const g of groups) if (!state.original.has(g.id)) state.original.set(g.id, g.channels);
   const total = groups.length;

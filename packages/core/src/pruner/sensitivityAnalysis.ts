@@ -1,5 +1,4 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { resolveLayerEntry } from '@prune/activations';
 import { criterionByName, CRITERION_NAMES, isCriterionName, type CriterionName } from '../criteria/criterionByName';
 import { l1NormImportance } from '../criteria/filterNormCriteria';
 import { scoreChannels, type ImportanceCriterion } from '../criteria/importance';
@@ -9,6 +8,7 @@ import type { Metric } from '../evaluation/metrics';
 import { sweepChannels } from '../evaluation/sweepChannels';
 import type { SweepPath } from '../evaluation/sweepTypes';
 import { channelGroups, type RefusedLayer } from '../graph/channelGroups';
+import { groupOfKey } from './groupOfKey';
 
 /** Options of {@link sensitivityAnalysis}. */
 export interface SensitivityOptions {
@@ -81,15 +81,7 @@ export async function sensitivityAnalysis(model: LayersModel, data: EvalData, op
   }
   const criterion = criterionOf(options.criterion);
   const { groups: all, refused } = channelGroups(model);
-  const wanted = options.layers?.map((key) => {
-    const layer = resolveLayerEntry(model, key).layer;
-    const group = all.find((g) => g.sources.some((s) => s.layer === layer));
-    if (group === undefined) {
-      const why = refused.find((r) => r.layer === resolveLayerEntry(model, key).path)?.reason ?? 'it is not a source of any pruning group';
-      throw new Error(`sensitivityAnalysis: options.layers names '${key}', whose channels cannot be pruned: ${why}`);
-    }
-    return group;
-  });
+  const wanted = options.layers?.map((key) => groupOfKey(model, key, 'sensitivityAnalysis: options.layers', all, refused));
   // A group of one channel cannot lose any.
   const groups = (wanted === undefined ? all : all.filter((g) => wanted.includes(g))).filter((g) => g.channels >= 2);
   const result: SensitivityResult = { metricName: '', baseline: Number.NaN, criterion: criterion.name, groups: [], refused };
