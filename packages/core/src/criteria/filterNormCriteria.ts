@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ChannelGroup } from '../graph/channelGroups';
 import { layerSemantics } from '../graph/layerTable';
+import { weightIndex } from '../graph/modelTree';
 import type { ImportanceCriterion } from './importance';
 
 /**
@@ -11,7 +12,7 @@ function filterPowerSums(group: ChannelGroup, p: 1 | 2): Float64Array {
   const total = new Float64Array(group.channels);
   for (const source of group.sources) {
     const kernel = layerSemantics(source.layer).outputs[0]!;
-    const index = source.layer.weights.findIndex((w) => w.originalName.split('/').pop() === kernel.weight);
+    const index = weightIndex(source.layer, kernel.weight);
     const values = tf.tidy(() => {
       const w = source.layer.getWeights()[index]!;
       const axis = kernel.axis < 0 ? w.rank + kernel.axis : kernel.axis;

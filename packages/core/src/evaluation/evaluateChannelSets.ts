@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
+import { weightIndex } from '../graph/modelTree';
 import { consumerIndices, type ConsumerApplication, type MaskPlan } from './maskPlan';
 
 /** Predictions of one model output for each channel set, and how they were computed. */
@@ -67,10 +68,6 @@ interface PreparedInput {
   shape: number[];
 }
 
-function weightIndex(app: ConsumerApplication, name: string): number {
-  return app.op.layer.weights.findIndex((w) => w.originalName.split('/').pop() === name);
-}
-
 /** A consumer's linear part on an input holding only some channels, or all of them (Dense, Conv1D, Conv2D). */
 class ConsumerMath {
   private readonly kernel: tf.Tensor;
@@ -87,8 +84,8 @@ class ConsumerMath {
 
   constructor(readonly app: ConsumerApplication, readonly channels: number) {
     const weights = app.op.layer.getWeights();
-    const bias = weightIndex(app, 'bias');
-    this.kernel = tf.keep(weights[weightIndex(app, 'kernel')]!.clone());
+    const bias = weightIndex(app.op.layer, 'bias');
+    this.kernel = tf.keep(weights[weightIndex(app.op.layer, 'kernel')]!.clone());
     this.kernelData = Float32Array.from(this.kernel.dataSync());
     this.bias = bias >= 0 ? tf.keep(weights[bias]!.clone()) : null;
     this.indices = Array.from({ length: channels }, (_, c) => consumerIndices(app, [c]));

@@ -1,4 +1,4 @@
-import type { Layer } from './modelTree';
+import { weightIndex, type Layer } from './modelTree';
 
 /** One weight of a layer and the axis along which it holds channels. */
 export interface WeightAxis {
@@ -125,8 +125,8 @@ function pair(value: unknown): [number, number] {
 }
 
 function weightShape(layer: Layer, name: string): number[] {
-  const w = layer.weights.find((v) => v.originalName.split('/').pop() === name);
-  return w === undefined ? [] : (w.shape as number[]);
+  const index = weightIndex(layer, name);
+  return index < 0 ? [] : (layer.weights[index]!.shape as number[]);
 }
 
 /**

@@ -89,3 +89,12 @@ export function releaseSharedLayers(root: LayersModel): void {
   }
 }
 
+/** A weight's short name (`kernel`, `bias`, `gamma`, …): the last segment of its original name. */
+export function weightName(weight: Layer['weights'][number]): string {
+  return weight.originalName.split('/').pop() ?? weight.originalName;
+}
+
+/** The index of a layer's weight by short name in `layer.weights` / `layer.getWeights()`, or -1. */
+export function weightIndex(layer: Layer, name: string): number {
+  return layer.weights.findIndex((w) => weightName(w) === name);
+}

@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from '@tensorflow/tfjs-core';
-import type { Layer } from '../graph/modelTree';
+import { weightName, type Layer } from '../graph/modelTree';
 import type { WeightCut } from './planSurgery';
 
 /** What a cut does to the indices it names: remove them (surgery) or set them to 0 (a mask). */
@@ -63,7 +63,7 @@ function cutWeight(weight: Tensor, cut: WeightCut, mode: CutMode, where: string)
  */
 export function setCutWeights(target: Layer, source: Layer, path: string, cuts: readonly WeightCut[], mode: CutMode): void {
   const own = source.getWeights();
-  const names = source.weights.map((w) => w.originalName.split('/').pop() ?? w.originalName);
+  const names = source.weights.map(weightName);
   const values = own.map((value, i) => {
     let current = value;
     for (const cut of cuts.filter((c) => c.weight === names[i])) {

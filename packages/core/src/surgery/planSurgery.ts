@@ -3,7 +3,7 @@ import { mapChannelIndices } from '../graph/channelIndexMap';
 import type { ChannelGroup, GroupMember } from '../graph/channelGroups';
 import { flattenModel } from '../graph/flatGraph';
 import { layerSemantics, type WeightAxis } from '../graph/layerTable';
-import type { Layer } from '../graph/modelTree';
+import { weightIndex, type Layer } from '../graph/modelTree';
 import type { ChannelMask } from '../masks/channelMask';
 import { groupMasks, type GroupMask } from '../masks/groupMasks';
 
@@ -58,7 +58,7 @@ export interface SurgeryOptions {
 }
 
 function weightRank(layer: Layer, name: string): number | undefined {
-  return layer.weights.find((w) => w.originalName.split('/').pop() === name)?.shape.length;
+  return layer.weights[weightIndex(layer, name)]?.shape.length;
 }
 
 function expand(indices: readonly number[], perChannel: number): number[] {
