@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { planSurgery } from '../surgery/planSurgery';
+import { cloneModel } from '../surgery/cloneModel';
 import { rebuildPruned } from '../surgery/pruneChannels';
 import { planStep, type PruningPlan, type PruningState } from './planPruning';
 import { pruningReport, type BeforeAfter, type PruningReport } from './pruningReport';
@@ -61,6 +62,6 @@ export async function pruneModel(model: LayersModel, options: PruningOptions): P
     throw error;
   }
   // A prune that removed nothing still returns a model of its own, so the caller may always dispose it.
-  if (current === model) current = await rebuildPruned(model, { groups: [], layers: [] });
+  if (current === model) current = await cloneModel(model);
   return { model: current, steps, report: overall(steps, model, current) };
 }
