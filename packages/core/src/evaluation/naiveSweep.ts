@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { applyChannelMask } from '../masks/applyChannelMask';
-import { checkOrder, maskWeakest } from '../masks/channelMask';
+import { maskWeakest } from '../masks/channelMask';
 import { groupOfLayer } from '../graph/channelGroups';
-import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
+import type { EvalData } from './evalData';
 import { defaultMetric } from './metrics';
-import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
+import { checkSweep, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
 
 /** One output of a model on every example, as a flat array [count, outputSize] with its row size. */
 export function predictOutput(model: LayersModel, inputs: tf.Tensor[], output: number, batchSize: number): { values: Float32Array; outputSize: number } {
@@ -35,15 +35,7 @@ export async function naiveSweep(
 ): Promise<SweepResult> {
   const started = performance.now();
   const { path, group } = groupOfLayer(model, layer);
-  if (order.length !== group.channels) {
-    throw new Error(`naiveSweep: the order has ${order.length} entries but layer '${path}' has ${group.channels} channels`);
-  }
-  checkOrder(path, order);
-  const ks = sweepKs(options.ks, group.channels, path);
-  const inputs = inputList(model, data, 'naiveSweep');
-  const count = inputs[0]!.shape[0]!;
-  const labels = labelArray(data, count, 'naiveSweep');
-  const batchSize = checkBatchSize(options.batchSize, 500, 'naiveSweep');
+  const { ks, inputs, labels, batchSize } = checkSweep(model, path, group.channels, order, data, options, 'naiveSweep');
   const output = options.output ?? 0;
 
   const base = predictOutput(model, inputs, output, batchSize);

@@ -1,10 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { checkOrder } from '../masks/channelMask';
-import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
+import type { EvalData } from './evalData';
 import { evaluateChannelSets } from './evaluateChannelSets';
 import { defaultMetric } from './metrics';
 import { planMasks } from './maskPlan';
-import { sweepKs, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
+import { checkSweep, type SweepOptions, type SweepPoint, type SweepResult } from './sweepTypes';
 
 /** Options of {@link sweepChannels}: those of every sweep, plus a way to force the slower exact path. */
 export interface FastSweepOptions extends SweepOptions {
@@ -36,15 +35,8 @@ export async function sweepChannels(
     plan.note = `upstream of the group's consumers computed once; the consumers run on masked inputs, and everything after them, for each K (requested)`;
   }
   const channels = plan.channels;
-  if (order.length !== channels) {
-    throw new Error(`sweepChannels: the order has ${order.length} entries but layer '${plan.layer}' has ${channels} channels`);
-  }
-  checkOrder(plan.layer, order);
-  const ks = sweepKs(options.ks, channels, plan.layer);
-  const inputs = inputList(model, data, 'sweepChannels');
+  const { ks, inputs, labels, batchSize } = checkSweep(model, plan.layer, channels, order, data, options, 'sweepChannels');
   const count = inputs[0]!.shape[0]!;
-  const labels = labelArray(data, count, 'sweepChannels');
-  const batchSize = checkBatchSize(options.batchSize, 500, 'sweepChannels');
   // Largest K first: the first set starts from the bias plus the few kept channels, and each next K adds one
   // channel back, so the whole sweep costs about one consumer pass. kAt[i] is the K of evaluated set i.
   const kAt = ks.filter((k) => k > 0).reverse().concat(0);

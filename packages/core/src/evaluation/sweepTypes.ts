@@ -1,3 +1,7 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { checkOrder } from '../masks/channelMask';
+import { checkBatchSize, inputList, labelArray, type EvalData } from './evalData';
 import type { Metric } from './metrics';
 
 /** Progress of a sweep, reported after each step. */
@@ -79,6 +83,29 @@ export function sweepKs(ks: readonly number[] | undefined, channels: number, lay
     }
   }
   return [...new Set(ks)].sort((a, b) => a - b);
+}
+
+/**
+ * What every sweep checks before any work, naming `caller` in its errors: the order is a permutation of the layer's
+ * P channels, the Ks are valid, the data fits the model; returns them ready to use.
+ */
+export function checkSweep(
+  model: LayersModel,
+  layer: string,
+  channels: number,
+  order: ArrayLike<number>,
+  data: EvalData,
+  options: SweepOptions,
+  caller: string,
+): { ks: number[]; inputs: tf.Tensor[]; labels: Float32Array | null; batchSize: number } {
+  if (order.length !== channels) {
+    throw new Error(`${caller}: the order has ${order.length} entries but layer '${layer}' has ${channels} channels`);
+  }
+  checkOrder(layer, order);
+  const ks = sweepKs(options.ks, channels, layer);
+  const inputs = inputList(model, data, caller);
+  const labels = labelArray(data, inputs[0]!.shape[0]!, caller);
+  return { ks, inputs, labels, batchSize: checkBatchSize(options.batchSize, 500, caller) };
 }
 
 export type { Metric };
