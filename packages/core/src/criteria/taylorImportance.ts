@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { downstreamOps, flattenModel, opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
+import { downstreamOps, flattenModel, opsFor, runOp, runOps, type FlatGraph } from '../graph/flatGraph';
 import type { ImportanceCriterion, ScoringContext } from './importance';
 
 /** A loss on one batch: labels and the model's output in, per-example losses (or their sum) out. */
@@ -30,18 +30,16 @@ export interface TaylorOptions {
   output?: number;
 }
 
-/** Runs `ops` in order on `values`, multiplying each source application's output by its per-image channel scale. */
+/** Runs `ops` on `values`, multiplying each source application's output by its per-image channel scale. */
 function runScaled(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tensor | undefined>, scaleOf: ReadonlyMap<number, tf.Tensor>): void {
-  for (const o of ops) {
-    const op = graph.ops[o]!;
-    const outs = runOp(op, values);
+  runOps(graph, ops, values, (o) => {
     const scale = scaleOf.get(o);
-    if (scale !== undefined) {
-      const out = outs[0]!;
-      outs[0] = tf.mul(out, tf.reshape(scale, [out.shape[0]!, ...Array.from({ length: out.rank - 2 }, () => 1), out.shape[out.rank - 1]!]));
-    }
-    op.outputs.forEach((v, i) => (values[v] = outs[i]));
-  }
+    if (scale === undefined) return null;
+    const outs = runOp(graph.ops[o]!, values);
+    const out = outs[0]!;
+    outs[0] = tf.mul(out, tf.reshape(scale, [out.shape[0]!, ...Array.from({ length: out.rank - 2 }, () => 1), out.shape[out.rank - 1]!]));
+    return outs;
+  });
 }
 
 /** Σ over images and applications of |Σ positions a·∂L/∂a| / positions, per source and channel, for one batch. */
@@ -53,7 +51,7 @@ function batchScores(ctx: ScoringContext, graph: FlatGraph, plan: TaylorPlan, lo
   const sums = tf.tidy(() => {
     const base: Array<tf.Tensor | undefined> = new Array(graph.valueCount);
     graph.inputs.forEach((v, i) => (base[v] = tf.slice(inputs[i]!, start, n)));
-    runScaled(graph, plan.upstreamOps, base, new Map());
+    runOps(graph, plan.upstreamOps, base);
     const y = tf.tensor(ctx.labels!.subarray(start * perExample, end * perExample), perExample === 1 ? [n] : [n, perExample]);
     const scales = plan.apps.map(() => tf.ones([n, ctx.channels]));
     const f = (...xs: tf.Tensor[]): tf.Scalar => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { opsFor, runOp, type FlatGraph } from '../graph/flatGraph';
+import { opsFor, runOp, runOps } from '../graph/flatGraph';
 import { weightIndex } from '../graph/modelTree';
 import { consumerIndices, type ConsumerApplication, type MaskPlan } from './maskPlan';
 
@@ -19,15 +19,6 @@ export interface EvaluateSetsOptions {
 
 /** Lets the event loop run (a page paints, a progress bar moves) between batches. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Runs `ops` in order, reading and writing `values` (which must hold every value they read from outside). */
-function runOps(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tensor | undefined>, override?: (op: number) => tf.Tensor[] | null): void {
-  for (const o of ops) {
-    const op = graph.ops[o]!;
-    const outs = override?.(o) ?? runOp(op, values);
-    op.outputs.forEach((v, i) => (values[v] = outs[i]));
-  }
-}
 
 /** A consumer's input with the entries of the pruned channels set to 0 (what surgery's removed rows would read). */
 export function maskConsumerInput(app: ConsumerApplication, x: tf.Tensor, set: readonly number[]): tf.Tensor {

@@ -101,6 +101,18 @@ export function runOp(op: GraphOp, values: ReadonlyArray<tf.Tensor | undefined>)
   return Array.isArray(out) ? out : [out];
 }
 
+/**
+ * Runs `ops` in order, reading and writing `values` (which must hold every value they read from outside); `override`
+ * may compute an op's outputs itself (a masked consumer, a scaled source) or return null to run it as is.
+ */
+export function runOps(graph: FlatGraph, ops: readonly number[], values: Array<tf.Tensor | undefined>, override?: (op: number) => tf.Tensor[] | null): void {
+  for (const o of ops) {
+    const op = graph.ops[o]!;
+    const outs = override?.(o) ?? runOp(op, values);
+    op.outputs.forEach((v, i) => (values[v] = outs[i]));
+  }
+}
+
 /** The ops (indices, ascending) that compute the given values from the model inputs and `known` values. */
 export function opsFor(graph: FlatGraph, targets: Iterable<number>, known: ReadonlySet<number> = new Set()): number[] {
   const needed = new Set<number>();
