@@ -42,3 +42,21 @@ export function criterionByName(name: CriterionName, options: { seed?: number } 
       throw new Error(`unknown importance criterion '${name}'; choose one of ${CRITERION_NAMES.join(', ')}`);
   }
 }
+
+/**
+ * The criterion an option names: an ImportanceCriterion as given, a built-in one by name, or `l1-norm` (which needs
+ * no data) when absent; anything else is an error starting with `caller`.
+ */
+export function criterionOption(criterion: ImportanceCriterion | CriterionName | undefined, caller: string): ImportanceCriterion {
+  if (criterion === undefined) return l1NormImportance();
+  if (typeof criterion === 'string') {
+    if (!isCriterionName(criterion)) {
+      throw new Error(`${caller}: options.criterion '${criterion}' is not a built-in criterion; choose one of ${CRITERION_NAMES.join(', ')}, or pass an ImportanceCriterion`);
+    }
+    return criterionByName(criterion);
+  }
+  if (typeof criterion.score !== 'function' || !Array.isArray(criterion.requires)) {
+    throw new Error(`${caller}: options.criterion must be a criterion name or an ImportanceCriterion ({ name, requires, score })`);
+  }
+  return criterion;
+}

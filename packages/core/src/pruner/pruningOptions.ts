@@ -1,7 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { criterionByName, CRITERION_NAMES, isCriterionName, type CriterionName } from '../criteria/criterionByName';
+import { criterionOption, type CriterionName } from '../criteria/criterionByName';
 import type { ImportanceCriterion } from '../criteria/importance';
-import { l1NormImportance } from '../criteria/filterNormCriteria';
 import type { EvalData } from '../evaluation/evalData';
 import type { PruningPlan } from './planPruning';
 import type { PruningReport } from './pruningReport';
@@ -91,20 +90,6 @@ function checkCount(value: unknown, what: string, fallback: number): number {
   return value;
 }
 
-function checkCriterion(criterion: PruningOptions['criterion']): ImportanceCriterion {
-  if (criterion === undefined) return l1NormImportance();
-  if (typeof criterion === 'string') {
-    if (!isCriterionName(criterion)) {
-      throw new Error(`pruneModel: options.criterion '${criterion}' is not a built-in criterion; choose one of ${CRITERION_NAMES.join(', ')}, or pass an ImportanceCriterion`);
-    }
-    return criterionByName(criterion);
-  }
-  if (typeof criterion.score !== 'function' || !Array.isArray(criterion.requires)) {
-    throw new Error(`pruneModel: options.criterion must be a criterion name or an ImportanceCriterion ({ name, requires, score })`);
-  }
-  return criterion;
-}
-
 /** Checks every option before any work, naming the option and saying what it takes. */
 export function checkOptions(options: PruningOptions): CheckedOptions {
   const strategy = options.strategy ?? 'uniform';
@@ -121,7 +106,7 @@ export function checkOptions(options: PruningOptions): CheckedOptions {
     throw new Error(`pruneModel: options.normalize must be 'mean', 'max' or 'none', got ${JSON.stringify(normalize)}`);
   }
   if (options.fineTune !== undefined && typeof options.fineTune !== 'function') throw new Error(`pruneModel: options.fineTune must be a function`);
-  const criterion = checkCriterion(options.criterion);
+  const criterion = criterionOption(options.criterion, 'pruneModel');
   if (criterion.requires.length > 0 && options.data === undefined) {
     throw new Error(`pruneModel: criterion '${criterion.name}' needs options.data (${criterion.requires.join(', ')}); give data or use a weights-only criterion such as 'l1-norm'`);
   }

@@ -1,6 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { criterionByName, CRITERION_NAMES, isCriterionName, type CriterionName } from '../criteria/criterionByName';
-import { l1NormImportance } from '../criteria/filterNormCriteria';
+import { criterionOption, type CriterionName } from '../criteria/criterionByName';
 import { scoreChannels, type ImportanceCriterion } from '../criteria/importance';
 import { rankChannels } from '../criteria/rankChannels';
 import type { EvalData } from '../evaluation/evalData';
@@ -57,15 +56,6 @@ function checkRatios(ratios: readonly number[]): number[] {
   return [...new Set(ratios)].sort((a, b) => a - b);
 }
 
-function criterionOf(criterion: SensitivityOptions['criterion']): ImportanceCriterion {
-  if (criterion === undefined) return l1NormImportance();
-  if (typeof criterion !== 'string') return criterion;
-  if (!isCriterionName(criterion)) {
-    throw new Error(`sensitivityAnalysis: options.criterion '${criterion}' is not a built-in criterion; choose one of ${CRITERION_NAMES.join(', ')}`);
-  }
-  return criterionByName(criterion);
-}
-
 /**
  * Sensitivity analysis: each pruning group pruned ALONE at each ratio (its weakest channels by the criterion), the
  * metric measured on `data` through the exact sweep of {@link sweepChannels}: what is upstream of the group's
@@ -79,7 +69,7 @@ export async function sensitivityAnalysis(model: LayersModel, data: EvalData, op
   if (options.metric === undefined && data.labels === undefined) {
     throw new Error(`sensitivityAnalysis: data.labels is needed for the default metric (accuracy); give labels or options.metric`);
   }
-  const criterion = criterionOf(options.criterion);
+  const criterion = criterionOption(options.criterion, 'sensitivityAnalysis');
   const { groups: all, refused } = channelGroups(model);
   const wanted = options.layers?.map((key) => groupOfKey(model, key, 'sensitivityAnalysis: options.layers', all, refused));
   // A group of one channel cannot lose any.
