@@ -57,3 +57,9 @@ export type { FineTuneStep, PruningOptions, PruningProgress } from './pruner/pru
 export type { BeforeAfter, GroupReport, PruningReport } from './pruner/pruningReport';
 export { sensitivityAnalysis, ratiosFromSensitivity } from './pruner/sensitivityAnalysis';
 export type { GroupSensitivity, SensitivityOptions, SensitivityResult } from './pruner/sensitivityAnalysis';
+// artifacts and weight quantization
+export { modelArtifacts } from './surgery/modelArtifacts';
+export { quantizeArtifacts } from './quantize/quantizeArtifacts';
+export type { QuantizedArtifacts, WeightQuantization } from './quantize/quantizeArtifacts';
+export { pruneToTarget } from './pruner/pruneToTarget';
+export type { PruningTarget, TargetAttempt, TargetOptions, TargetResult } from './pruner/pruneToTarget';
