@@ -18,6 +18,7 @@ export type { TaylorOptions, LossFunction } from './criteria/taylorImportance';
 export { ablationImportance } from './criteria/ablationImportance';
 export type { AblationOptions } from './criteria/ablationImportance';
 export { criterionByName, CRITERION_NAMES, isCriterionName } from './criteria/criterionByName';
+export { precomputedImportance } from './criteria/precomputedImportance';
 export type { CriterionName } from './criteria/criterionByName';
 // masks
 export { maskWeakest, maskChannels } from './masks/channelMask';
@@ -34,6 +35,7 @@ export type { EvalData } from './evaluation/evalData';
 export { binaryAccuracy, categoricalAccuracy, defaultMetric } from './evaluation/metrics';
 export type { Metric } from './evaluation/metrics';
 export { naiveSweep } from './evaluation/naiveSweep';
+export { evaluateModel } from './evaluation/evaluateModel';
 export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './evaluation/sweepTypes';
 export { sweepChannels } from './evaluation/sweepChannels';
 export type { FastSweepOptions } from './evaluation/sweepChannels';
@@ -63,3 +65,6 @@ export { quantizeArtifacts } from './quantize/quantizeArtifacts';
 export type { QuantizedArtifacts, WeightQuantization } from './quantize/quantizeArtifacts';
 export { pruneToTarget } from './pruner/pruneToTarget';
 export type { PruningTarget, TargetAttempt, TargetOptions, TargetResult } from './pruner/pruneToTarget';
+// images as model inputs (Node and browser)
+export { imageInput } from './data/imageInput';
+export type { ImageInputOptions, RgbaImage } from './data/imageInput';

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { measureLatency, type LatencyOptions } from '../costs/measureLatency';
-import type { ImportanceCriterion } from '../criteria/importance';
+import { precomputedImportance } from '../criteria/precomputedImportance';
 import { planPruning } from './planPruning';
 import { pruneModel, type PruneModelResult } from './pruneModel';
 import type { PruningOptions } from './pruningOptions';
@@ -51,11 +51,6 @@ function targetKind(target: PruningTarget): { kind: TargetResult['kind']; value:
   return { kind, value };
 }
 
-/** The criterion's scores of the original model, served again, so each tried ratio ranks channels the same way without re-scoring. */
-function cachedCriterion(name: string, scores: ReadonlyMap<string, Float64Array>): ImportanceCriterion {
-  return { name, requires: [], score: ({ group }) => scores.get(group.id)! };
-}
-
 /**
  * Prunes a model down to a target — at most N parameters, N MACs per example, or a median predict latency of N ms
  * measured on the current backend — with the smallest `pruneModel` ratio (uniform or global) that reaches it. The
@@ -70,7 +65,8 @@ export async function pruneToTarget(model: LayersModel, options: TargetOptions):
   const { target: _t, precision: _p, onTry, ...pruning } = options;
   const plan = await planPruning(model, { ...pruning, ratio: 0 });
   const scores = new Map(plan.groups.map((g) => [g.group, g.scores]));
-  const base: PruningOptions = { ...pruning, criterion: cachedCriterion(plan.criterion, scores), data: undefined };
+  // Scored once: each tried ratio ranks the channels the same way without running the criterion again.
+  const base: PruningOptions = { ...pruning, criterion: precomputedImportance(plan.criterion, scores), data: undefined };
   const attempts: TargetAttempt[] = [];
   const measure = async (result: PruneModelResult): Promise<number> => {
     if (kind === 'params') return result.report.totals.params.after;
