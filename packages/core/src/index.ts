@@ -6,6 +6,7 @@ export type { ChannelIndexMap } from './graph/channelIndexMap';
 export { layerSemantics, KNOWN_LAYER_CLASSES } from './graph/layerTable';
 export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
 export type { FlatGraph, GraphOp } from './graph/flatGraph';
+export { releaseSharedLayers } from './graph/modelTree';
 // criteria
 export { scoreChannels } from './criteria/importance';
 export type { ImportanceCriterion, ImportanceContext, ImportanceRequirement, ScoringContext } from './criteria/importance';
