@@ -190,7 +190,8 @@ $('sensitivity-button').addEventListener('click', async () => {
 $('download').addEventListener('click', async () => {
   if (!studio) return;
   const { artifacts } = await studio.artifacts(quantizeChoice());
-  // tfjs's own browser download handler: model.json and weights.bin, the layout every tfjs loader reads.
-  await io.browserDownloads('model').save(artifacts);
+  // tfjs's own browser download handler ('downloads://'): model.json and model.weights.bin, as every tfjs loader reads them.
+  const [handler] = io.getSaveHandlers('downloads://model');
+  await handler!.save!(artifacts);
   $('download').dataset.done = 'true';
 });

@@ -142,7 +142,7 @@ export class Studio {
       }
     }
     const info = tf.io.getModelArtifactsInfoForJSON(artifacts);
-    return { artifacts, bytes: info.modelTopologyBytes + (info.weightSpecsBytes ?? 0) + (info.weightDataBytes ?? 0), ...(accuracy !== undefined ? { accuracy } : {}) };
+    return { artifacts, bytes: (info.modelTopologyBytes ?? 0) + (info.weightSpecsBytes ?? 0) + (info.weightDataBytes ?? 0), ...(accuracy !== undefined ? { accuracy } : {}) };
   }
 
   dispose(): void {
