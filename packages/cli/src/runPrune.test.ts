@@ -21,7 +21,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 async function run(argv: string[]): Promise<{ report: RunReport; printed: string[]; progress: string[] }> {
   const printed: string[] = [];
   const progress: string[] = [];
-  const report = await runPrune(parseArgs([...argv, '--latency-runs', '3']), {
+  // The cpu backend unless a test asks for another: tensors made before the run forbid restarting wasm with more threads.
+  const backend = argv.includes('--backend') ? [] : ['--backend', 'cpu'];
+  const report = await runPrune(parseArgs([...argv, ...backend, '--latency-runs', '3']), {
     print: (line) => printed.push(line),
     progress: createProgress('lines', { write: (s: string) => progress.push(s) }, 0),
   });
@@ -129,7 +131,7 @@ describe('a model as tfjs-converter writes it', () => {
       format: 'layers-model', generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0', modelTopology: artifacts.modelTopology,
       weightsManifest: [{ paths: names.slice(0, 2), weights: specs.slice(0, half) }, { paths: names.slice(2), weights: specs.slice(half) }],
     }));
-    const { report } = await run([dir, '-r', '0.3', '-o', join(work, 'converted-out')]);
+    const { report } = await run([dir, '-r', '0.3', '-o', join(work, 'converted-out'), '--backend', 'cpu']);
     expect(report.size.before).toBe(statSync(join(dir, 'model.json')).size + data.length);
     expect(report.totals.params.before).toBe(entry.cost(entry.widthsOf(model)).params);
     const loaded = await tfl.loadLayersModel(fileSystem(join(work, 'converted-out')));
