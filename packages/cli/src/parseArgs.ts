@@ -176,6 +176,12 @@ Examples:
     );
 }
 
+/** `models/net` or `models/net/model.json` → `models/net-pruned`; a bare `model.json` → `pruned`. */
+function defaultOut(model: string): string {
+  const folder = model.replace(/(^|\/)model\.json$/, '').replace(/\/+$/, '');
+  return folder === '' || folder === '.' ? 'pruned' : `${folder}-pruned`;
+}
+
 /** Parses the command line (without node and the script) into a checked config; commander errors are thrown as CommanderError. */
 export function parseArgs(argv: readonly string[]): PruneConfig {
   const program = createProgram().exitOverride();
@@ -198,7 +204,7 @@ export function parseArgs(argv: readonly string[]): PruneConfig {
   const std = o.std as number[];
   return {
     model,
-    out: (o.out as string | undefined) ?? `${model.replace(/\/model\.json$/, '').replace(/\/+$/, '')}-pruned`,
+    out: (o.out as string | undefined) ?? defaultOut(model),
     criterion,
     strategy: o.strategy as 'uniform' | 'global',
     ...(o.ratio !== undefined ? { ratio: o.ratio as number } : {}),
