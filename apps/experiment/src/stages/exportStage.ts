@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countMacs, countParams, maskWeakest, pruneChannels } from '@prune/core';
+import { fileSystem } from '@prune/core/node';
 import type { CriterionResult, ExportRecord, FineTuneRecord, RunConfig } from '@prune/report';
-import { evaluateSiamese, saveSiameseModel, trainSiamese } from '@prune/siamese';
+import { evaluateSiamese, trainSiamese } from '@prune/siamese';
 import type { SeedData } from '../buildSeedData.js';
 import { deriveSeed } from '../deriveSeed.js';
 import { writeViewerData } from '../writeViewerData.js';
@@ -61,7 +62,7 @@ export async function exportStage(input: ExportInput, ctx: StageContext): Promis
     criteria.push({ ...result, fineTune: [...result.fineTune, ...fineTuned] });
   }
   const modelPath = seedIndex === 0 ? 'model' : `models/seed-${seed}`;
-  await saveSiameseModel(model, join(runDir, modelPath));
+  await model.save(fileSystem(join(runDir, modelPath)));
   const viewerIndex =
     seedIndex === 0
       ? await writeViewerData(runDir, model, layerPath, data.test, criteria.map((c) => ({ criterion: c.criterion, order: c.order, accuracy: c.accuracy })), { modelPath: 'model/model.json', batchSize: EVAL_BATCH })
@@ -71,7 +72,7 @@ export async function exportStage(input: ExportInput, ctx: StageContext): Promis
 
 async function exportModel(runDir: string, model: LayersModel, record: Pick<ExportRecord, 'k' | 'criterion' | 'seed' | 'accuracy' | 'fineTuned'>): Promise<ExportRecord> {
   const path = `pruned/${record.criterion}-k${record.k}${record.fineTuned ? '-finetuned' : ''}`;
-  await saveSiameseModel(model, join(runDir, path));
+  await model.save(fileSystem(join(runDir, path)));
   return { ...record, path, params: countParams(model).total, macs: countMacs(model).macs };
 }
 
