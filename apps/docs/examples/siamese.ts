@@ -1,4 +1,5 @@
-import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel, evaluateSiamese, loadSiameseModel, predictPairs, saveSiameseModel, trainSiamese } from '@prune/siamese';
 
 /** Builds the lab's Siamese network, trains it briefly, evaluates it, and round-trips it through a folder. */
