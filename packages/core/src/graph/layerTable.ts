@@ -335,6 +335,17 @@ const cache = new WeakMap<Layer, LayerSemantics>();
 /**
  * The semantics of a layer, from the one table of layer classes in @prune/core. A class the table does not know
  * (a custom layer) comes back with role `refused`, a reason naming it and no cost: never a guess.
+ *
+ * @param layer - a layer of a model (`model.getLayer(name)`).
+ * @returns The layer's entry: role, value semantics, channel weight axes and cost.
+ *
+ * @example
+ * ```ts
+ * import { layerSemantics } from '@prune/core';
+ *
+ * const s = layerSemantics(model.getLayer('conv2'));
+ * console.log(s.role, s.outputs.map((w) => w.weight)); // 'source' ['kernel', 'bias']
+ * ```
  */
 export function layerSemantics(layer: Layer): LayerSemantics {
   const cached = cache.get(layer);
