@@ -19,7 +19,8 @@ function overSources(stats: readonly ChannelStats[], pick: (s: ChannelStats) => 
  * ```ts
  * import { meanActivationImportance, scoreChannels } from '@prune/core';
  *
- * const scores = await scoreChannels(meanActivationImportance(), { model, layer: 'conv2', data });
+ * const criterion = meanActivationImportance(); // the lab's criterion
+ * const scores = await scoreChannels(criterion, { model, layer: 'conv2', data });
  * ```
  */
 export function meanActivationImportance(): ImportanceCriterion {

@@ -11,7 +11,8 @@ import type { ImportanceCriterion } from './importance';
  * ```ts
  * import { randomImportance, scoreChannels } from '@prune/core';
  *
- * const scores = await scoreChannels(randomImportance({ seed: 1 }), { model, layer: 'conv2' });
+ * const control = randomImportance({ seed: 1 });
+ * const scores = await scoreChannels(control, { model, layer: 'conv2' });
  * ```
  */
 export function randomImportance(options: { seed: number }): ImportanceCriterion {

@@ -36,7 +36,8 @@ export function predictOutput(model: LayersModel, inputs: tf.Tensor[], output: n
  * ```ts
  * import { l1NormImportance, naiveSweep, rankChannels, scoreChannels } from '@prune/core';
  *
- * const order = rankChannels(await scoreChannels(l1NormImportance(), { model, layer: 'conv2' }));
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
  * const slow = await naiveSweep(model, 'conv2', order, data, { ks: [4, 8] });
  * ```
  */

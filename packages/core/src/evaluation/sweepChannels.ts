@@ -30,9 +30,11 @@ export interface FastSweepOptions extends SweepOptions {
  *
  * @example
  * ```ts
- * import { l1NormImportance, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+ * import { l1NormImportance, rankChannels, scoreChannels } from '@prune/core';
+ * import { sweepChannels } from '@prune/core';
  *
- * const order = rankChannels(await scoreChannels(l1NormImportance(), { model, layer: 'conv2' }));
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
  * const sweep = await sweepChannels(model, 'conv2', order, data);
  * for (const p of sweep.points) console.log(`K=${p.k} accuracy ${p.metric.toFixed(4)}`);
  * ```

@@ -322,8 +322,9 @@ export interface SupportedLayer {
  * ```ts
  * import { supportedLayers } from '@prune/core';
  *
- * const sources = supportedLayers().filter((l) => l.role === 'source').map((l) => l.className);
- * console.log(sources); // ['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D']
+ * const sources = supportedLayers().filter((l) => l.role === 'source');
+ * console.log(sources.map((l) => l.className));
+ * // ['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D']
  * ```
  */
 export function supportedLayers(): SupportedLayer[] {

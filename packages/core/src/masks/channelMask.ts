@@ -30,7 +30,8 @@ export interface CheckedChannelMask extends ChannelMask {
  * import { applyChannelMask, l1NormImportance, maskWeakest } from '@prune/core';
  * import { rankChannels, scoreChannels } from '@prune/core';
  *
- * const order = rankChannels(await scoreChannels(l1NormImportance(), { model, layer: 'conv2' }));
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
  * const masked = await applyChannelMask(model, maskWeakest('conv2', order, 8));
  * ```
  */
