@@ -8,6 +8,16 @@ import { repairTopology, type JsonObject } from './modelTopology';
  * and loading would (with SeparableConv2D's depth multiplier, which tfjs-layers 4.22 does not serialise, put back),
  * so the copy shares no variable with the original. Custom layers must be registered with
  * tfjs serialisation (as they must be to save the model). The caller disposes the copy with `model.dispose()`.
+ *
+ * @param model - the model to copy.
+ * @returns An independent copy with the same weights.
+ *
+ * @example
+ * ```ts
+ * import { cloneModel } from '@prune/core';
+ *
+ * const copy = await cloneModel(model); // train the copy, keep the original
+ * ```
  */
 export async function cloneModel(model: LayersModel): Promise<LayersModel> {
   let artifacts: io.ModelArtifacts | undefined;
