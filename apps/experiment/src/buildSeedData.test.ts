@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, type Mnist } from '@prune/mnist-pairs';
+import { type Mnist } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { runConfigSchema } from '@prune/report';
 import { buildSeedData, sampleExcluding } from './buildSeedData.js';
 import { hashSourceTree } from './hashSourceTree.js';

@@ -17,7 +17,20 @@ const IDX_DTYPE_NAMES: Record<number, string> = {
   0x0e: 'double',
 };
 
-/** True when the bytes start with the gzip magic number (0x1f 0x8b). */
+/**
+ * True when the bytes start with the gzip magic number (0x1f 0x8b).
+ *
+ * @param bytes - a file's bytes.
+ *
+ * @example
+ * ```ts
+ * import { isGzip } from '@prune/mnist-pairs';
+ *
+ * const response = await fetch('/mnist/t10k-labels-idx1-ubyte.gz');
+ * const bytes = new Uint8Array(await response.arrayBuffer());
+ * console.log(isGzip(bytes)); // true: decompress before parsing
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -68,6 +81,18 @@ export function readIdxHeader(bytes: Uint8Array, name: string, expectedDims?: nu
 /**
  * Parses an IDX file of unsigned bytes, checking magic number, dtype, number of dimensions and length.
  * `name` names the file in errors. The returned data is a view into `bytes`.
+ *
+ * @param bytes - an uncompressed IDX file's bytes.
+ * @param name - the file name, used in errors.
+ * @param expectedDims - the rank the file must have (checked when given).
+ *
+ * @example
+ * ```ts
+ * import { parseIdx } from '@prune/mnist-pairs';
+ *
+ * declare const bytes: Uint8Array; // an uncompressed IDX file
+ * const { dims, data } = parseIdx(bytes, 't10k-labels-idx1-ubyte', 1);
+ * ```
  */
 export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number): IdxArray {
   if (isGzip(bytes)) {
@@ -96,7 +121,20 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
   return { dims, data: bytes.subarray(headerLength, expectedLength) };
 }
 
-/** Parses an IDX file of 28×28 images; returns the raw pixel bytes (a view) and the image count. */
+/**
+ * Parses an IDX file of 28×28 images; returns the raw pixel bytes (a view) and the image count.
+ *
+ * @param bytes - an uncompressed IDX image file's bytes.
+ * @param name - the file name, used in errors.
+ *
+ * @example
+ * ```ts
+ * import { parseIdxImages } from '@prune/mnist-pairs';
+ *
+ * declare const bytes: Uint8Array; // t10k-images-idx3-ubyte
+ * const { pixels, count } = parseIdxImages(bytes, 't10k-images-idx3-ubyte'); // count 10000
+ * ```
+ */
 export function parseIdxImages(
   bytes: Uint8Array,
   name: string,
@@ -114,7 +152,20 @@ export function parseIdxImages(
   return { pixels: data, count };
 }
 
-/** Parses an IDX file of digit labels, checking every label is in 0 … 9; returns a view. */
+/**
+ * Parses an IDX file of digit labels, checking every label is in 0 … 9; returns a view.
+ *
+ * @param bytes - an uncompressed IDX label file's bytes.
+ * @param name - the file name, used in errors.
+ *
+ * @example
+ * ```ts
+ * import { parseIdxLabels } from '@prune/mnist-pairs';
+ *
+ * declare const bytes: Uint8Array; // t10k-labels-idx1-ubyte
+ * const labels = parseIdxLabels(bytes, 't10k-labels-idx1-ubyte'); // 0 … 9, one per image
+ * ```
+ */
 export function parseIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
   const { data } = parseIdx(bytes, name, 1);
   for (let i = 0; i < data.length; i++) {
