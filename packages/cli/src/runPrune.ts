@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@prune/backend';
 import {
+  channelGroups,
   countMacs,
   countParams,
   criterionByName,
@@ -75,6 +76,21 @@ function targetOf(config: PruneConfig, before: { params: number; macs: number },
   return t.kind === 'params' ? { params: value } : { macs: value };
 }
 
+/** Bytes of activations a data criterion's one pass may hold: every source's output is kept until the batch is reduced. */
+const ACTIVATION_BUDGET = 256 * 2 ** 20;
+
+/**
+ * The batch size for scoring channels: the requested one, lowered so that every group source's output for one batch
+ * fits the activation budget (a 224×224 MobileNetV2 at batch 16 runs the wasm backend out of memory otherwise).
+ */
+function scoringBatchSize(model: LayersModel, requested: number): number {
+  const elements = channelGroups(model).groups.flatMap((g) => g.sources).reduce((n, s) => {
+    const shape = s.layer.outputShape as (number | null)[];
+    return n + shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
+  }, 0);
+  return Math.max(1, Math.min(requested, Math.floor(ACTIVATION_BUDGET / (4 * Math.max(1, elements)))));
+}
+
 /** @prune/core's messages name its options; the command's user knows the flags. */
 function flagMessage(message: string): string {
   const named = /^pruneModel: options\.(ratios|exclude) names '([^']+)', whose channels cannot be pruned/.exec(message);
@@ -109,7 +125,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
   const started = performance.now();
   const progress = options.progress ?? createProgress(config.progress);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const backend = await selectBackend(config.backend);
+  const backend = await selectBackend(config.backend, config.threads !== undefined ? { threads: config.threads } : {});
   progress.done(`backend: ${backend.backend} (${backend.reason})`);
 
   progress.update(`loading ${config.model}`);
@@ -121,6 +137,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
 
   let data: LoadedData | undefined;
   const held: tf.Tensor[] = [];
+  let failed = false;
   try {
     if (config.data !== undefined) {
       progress.update(`reading ${config.data}`);
@@ -149,7 +166,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       exclude: config.exclude,
       minChannels: config.minChannels,
       roundTo: config.roundTo,
-      batchSize: config.batchSize,
+      batchSize: scoringBatchSize(model, config.batchSize),
       ...(data ? { data } : {}),
       onProgress: (p) => progress.update(p.phase === 'score' ? `scoring channels (${config.criterion}): group ${p.done}/${p.total}` : `${p.phase}…`),
     };
@@ -162,7 +179,9 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
         result = await pruneModel(model, { ...pruning, ratio: config.ratio ?? 0, ratios: config.layerRatios });
       }
     } catch (error) {
-      throw new Error(flagMessage((error as Error).message));
+      const message = (error as Error).message;
+      if (flagMessage(message) === message) throw error;
+      throw new Error(flagMessage(message), { cause: error });
     }
     const pruned = result.model;
     const plan = result.steps[0]!.plan;
@@ -234,11 +253,26 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       progress.close();
       for (const line of reportLines(report)) print(line);
       return report;
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      pruned.dispose();
+      try {
+        pruned.dispose();
+      } catch (error) {
+        if (!failed) throw error;
+      }
     }
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    tf.dispose(held);
-    model.dispose();
+    // After a failure inside a backend (e.g. wasm out of memory) freeing can fail too: keep the first error.
+    try {
+      tf.dispose(held);
+      model.dispose();
+    } catch (error) {
+      if (!failed) throw error;
+    }
   }
 }

@@ -38,6 +38,7 @@ export default defineConfig({
             { text: 'Reproducing the lab', link: '/guide/reproduce-the-lab' },
             { text: 'Pruning a whole model', link: '/guide/prune-a-model' },
             { text: 'The viewer', link: '/guide/viewer' },
+            { text: 'Any model: the command and the studio', link: '/guide/command-and-studio' },
           ],
         },
         {
@@ -60,6 +61,7 @@ export default defineConfig({
             { text: '@prune/siamese', link: '/packages/siamese' },
             { text: '@prune/backend', link: '/packages/backend' },
             { text: '@prune/report', link: '/packages/report' },
+            { text: '@prune/cli', link: '/packages/cli' },
           ],
         },
       ],
