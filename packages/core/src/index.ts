@@ -3,8 +3,8 @@ export { channelGroup, channelGroups } from './graph/channelGroups';
 export type { ChannelGroup, GroupApplication, GroupMember, ModelGroups, RefusedLayer } from './graph/channelGroups';
 export { mapChannelIndices } from './graph/channelIndexMap';
 export type { ChannelIndexMap } from './graph/channelIndexMap';
-export { layerSemantics, KNOWN_LAYER_CLASSES } from './graph/layerTable';
-export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
+export { layerSemantics, KNOWN_LAYER_CLASSES, supportedLayers } from './graph/layerTable';
+export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, SupportedLayer, ValueSemantics, WeightAxis } from './graph/layerTable';
 export type { FlatGraph, GraphOp } from './graph/flatGraph';
 export { releaseSharedLayers } from './graph/modelTree';
 // criteria
