@@ -1,5 +1,3 @@
-export { runPrune, loadModel } from './runPrune';
-export type { RunOptions } from './runPrune';
 export { parseArgs, createProgram, parseTarget, ConfigError } from './parseArgs';
 export type { Preprocess, PruneConfig, TargetSpec } from './parseArgs';
 export type { LatencyReport, RunReport } from './runReport';
