@@ -35,6 +35,49 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** What an IDX header declares: the dimensions, the header's length and the length of the whole file. */
+export interface IdxHeader {
+  dims: number[];
+  headerLength: number;
+  /** Header plus data: the exact length of a well-formed file. */
+  fileLength: number;
+}
+
+/**
+ * Reads and checks an IDX header (magic number, dtype, number of dimensions) from the first bytes of a file.
+ * Returns null when `bytes` is too short to hold the whole header yet (a stream can read on).
+ */
+export function readIdxHeader(bytes: Uint8Array, name: string, expectedDims?: number): IdxHeader | null {
+  if (bytes.length < 4) return null;
+  const [z0, z1, dtype, ndims] = bytes as unknown as [number, number, number, number];
+  const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+  if (z0 !== 0 || z1 !== 0) {
+    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic} (the first two bytes must be 0)`);
+  }
+  if (dtype !== 0x08) {
+    const dtypeName = IDX_DTYPE_NAMES[dtype];
+    throw new Error(
+      `IDX file ${name}: corrupted magic number 0x${magic}: dtype 0x${dtype.toString(16)}` +
+        (dtypeName === undefined ? ' is not an IDX dtype' : ` (${dtypeName}) is not supported, expected 0x08 (unsigned byte)`),
+    );
+  }
+  if (expectedDims !== undefined && ndims !== expectedDims) {
+    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: ${ndims} dimensions, expected ${expectedDims}`);
+  }
+  if (ndims === 0) throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: 0 dimensions`);
+  const headerLength = 4 + 4 * ndims;
+  if (bytes.length < headerLength) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  let size = 1;
+  for (let d = 0; d < ndims; d++) {
+    const dim = view.getUint32(4 + 4 * d, false); // IDX is big-endian
+    dims.push(dim);
+    size *= dim;
+  }
+  return { dims, headerLength, fileLength: headerLength + size };
+}
+
 /**
  * Parses an IDX file of unsigned bytes, checking magic number, dtype, number of dimensions and length.
  * `name` names the file in errors. The returned data is a view into `bytes`.
@@ -58,35 +101,12 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedDims?: number)
   if (bytes.length < 4) {
     throw new Error(`IDX file ${name}: truncated: ${bytes.length} bytes, too short for the 4-byte magic number`);
   }
-  const [z0, z1, dtype, ndims] = bytes as unknown as [number, number, number, number];
-  const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-  if (z0 !== 0 || z1 !== 0) {
-    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic} (the first two bytes must be 0)`);
+  const header = readIdxHeader(bytes, name, expectedDims);
+  if (!header) {
+    const needed = 4 + 4 * (bytes[3] as number);
+    throw new Error(`IDX file ${name}: truncated: ${bytes.length} bytes, the header of ${bytes[3]} dimensions needs ${needed}`);
   }
-  if (dtype !== 0x08) {
-    const dtypeName = IDX_DTYPE_NAMES[dtype];
-    throw new Error(
-      `IDX file ${name}: corrupted magic number 0x${magic}: dtype 0x${dtype.toString(16)}` +
-        (dtypeName === undefined ? ' is not an IDX dtype' : ` (${dtypeName}) is not supported, expected 0x08 (unsigned byte)`),
-    );
-  }
-  if (expectedDims !== undefined && ndims !== expectedDims) {
-    throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: ${ndims} dimensions, expected ${expectedDims}`);
-  }
-  if (ndims === 0) throw new Error(`IDX file ${name}: corrupted magic number 0x${magic}: 0 dimensions`);
-  const headerLength = 4 + 4 * ndims;
-  if (bytes.length < headerLength) {
-    throw new Error(`IDX file ${name}: truncated: ${bytes.length} bytes, the header of ${ndims} dimensions needs ${headerLength}`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims: number[] = [];
-  let size = 1;
-  for (let d = 0; d < ndims; d++) {
-    const dim = view.getUint32(4 + 4 * d, false); // IDX is big-endian
-    dims.push(dim);
-    size *= dim;
-  }
-  const expectedLength = headerLength + size;
+  const { dims, headerLength, fileLength: expectedLength } = header;
   if (bytes.length < expectedLength) {
     throw new Error(
       `IDX file ${name}: truncated: ${bytes.length} bytes, dimensions [${dims.join(', ')}] need ${expectedLength}`,

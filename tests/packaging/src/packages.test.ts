@@ -184,6 +184,27 @@ describe('@prune/core in a consumer project', () => {
   });
 });
 
+describe('@prune/cli in a consumer project', () => {
+  it('npx prune --help, then a real prune of a zoo model saved to files, from the installed tarball', () => {
+    const project = join(scratch, 'consumer');
+    const help = run('npx', ['--no-install', 'prune', '--help'], project);
+    expect(help).toMatch(/^Usage: prune \[options\] <model>/);
+    expect(help).toContain('--target <kind=value>');
+    const model = join(scratch, 'mobilenet');
+    const counted = JSON.parse(run(bin('tsx'), ['--conditions=@prune/source', join(import.meta.dirname, 'saveZooModel.ts'), 'mobilenetV2', model, '0.3'], root).trim().split('\n').pop()!) as { before: number; after: number };
+    const out = join(scratch, 'mobilenet-pruned');
+    const printed = run('npx', ['--no-install', 'prune', model, '--ratio', '0.3', '--quantize', 'float16', '-o', out, '--progress', 'none', '--latency-runs', '3'], project);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { totals: { params: { before: number; after: number } }; quantization: { dtype: string } };
+    // The packed command prunes what @prune/core prunes from the sources, as the zoo's own formula counts it.
+    expect(report.totals.params).toEqual(counted);
+    expect(report.quantization.dtype).toBe('float16');
+    expect(printed).toContain(`params   ${counted.before.toLocaleString('en-US')} → ${counted.after.toLocaleString('en-US')}`);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; weights: { quantization?: { dtype: string } }[] }[] };
+    expect(manifest.weightsManifest[0]!.paths).toEqual(['./weights.bin']);
+    expect(manifest.weightsManifest[0]!.weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
+  });
+});
+
 // The docs' own files, run in consumer projects exactly as Getting started and the tutorial tell a user to.
 const tutorial = join(root, 'apps/docs/examples/tutorial');
 

@@ -42,6 +42,7 @@ export default defineConfig({
             { text: 'Supported layers', link: '/guide/supported-layers' },
             { text: 'Reproducing the lab', link: '/guide/reproduce-the-lab' },
             { text: 'The viewer', link: '/guide/viewer' },
+            { text: 'Any model: the command and the studio', link: '/guide/command-and-studio' },
           ],
         },
         {
@@ -64,6 +65,7 @@ export default defineConfig({
             { text: '@prune/siamese', link: '/packages/siamese' },
             { text: '@prune/backend', link: '/packages/backend' },
             { text: '@prune/report', link: '/packages/report' },
+            { text: '@prune/cli', link: '/packages/cli' },
           ],
         },
       ],
