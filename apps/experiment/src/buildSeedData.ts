@@ -1,7 +1,7 @@
 import { IMAGE_PIXELS, loadMnist, makePairs, subsetSplit, type Mnist, type MnistSplit, type PairSet } from '@prune/mnist-pairs';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 import { deriveSeed } from './deriveSeed.js';
 
 /** MNIST from the configured source; errors name the folder. */

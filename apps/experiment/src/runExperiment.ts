@@ -5,7 +5,7 @@ import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
-import { channelGroup, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+import { accuracyIntervals, channelGroup, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
 import type { Mnist } from '@prune/mnist-pairs';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -18,13 +18,15 @@ import {
   type FineTuneRecord,
   type Results,
   type ResultsInput,
-  type RunConfig,
   type SeedRun,
 } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
+import { labReference } from './labReference.js';
+import { runSettings } from './runSettings.js';
 import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, saveSiameseModel, trainSiamese } from '@prune/siamese';
 import { accuracyCsv } from './accuracyCsv.js';
 import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
-import { LATENCY_BATCH, measureCosts } from './measureCosts.js';
+import { LATENCY_BATCH, LATENCY_RUNS, measureCosts } from './measureCosts.js';
 import { sliceInputs } from './sliceInputs.js';
 import { copyViewerInto } from './copyViewerInto.js';
 import { criterionByName } from './criterionByName.js';
@@ -36,7 +38,7 @@ import { loadCachedModel, modelCacheKey, storeCachedModel, type CacheMeta, type 
 import { pairTensors } from './pairTensors.js';
 import type { Progress } from './createProgress.js';
 import { deriveSeed } from './deriveSeed.js';
-import { writeViewerData, type ViewerDataIndex } from './writeViewerData.js';
+import { writeViewerData } from './writeViewerData.js';
 import { writeFigures } from './writeFigures.js';
 
 /** Why ranking on the test pairs is optimistic, printed when the reference's calibration is used with several options. */
@@ -177,7 +179,8 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
           const loss = predictions.every((p) => p !== undefined)
             ? predictions.map((p) => evaluatePredictions(p as Float32Array, data.test.labels).loss)
             : undefined;
-          criteria.push({ criterion: name, scores: Array.from(scores), order: Array.from(order), accuracy, ...(loss ? { loss } : {}), fineTune: [] });
+          const interval = { level: 0.95, method: 'wilson', ...accuracyIntervals(accuracy, test.count) };
+          criteria.push({ criterion: name, rankedOn: config.calibration, role: 'criterion', scores: Array.from(scores), order: Array.from(order), accuracy, interval, ...(loss ? { loss } : {}), fineTune: [] });
           checkAbort();
         }
 
@@ -214,8 +217,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
             dispose(batch);
           }
           costTask.stop(`parameters ${costs[0]?.params} → ${costs[costs.length - 1]?.params} at K=${channels - 1}`);
-          const viewerCriteria: ViewerDataIndex['criteria'] = criteria.map((c) => ({ criterion: c.criterion, order: c.order, accuracy: c.accuracy }));
-          viewerIndex = await time('viewer', () => writeViewerData(runDir, model, layerPath, data.test, viewerCriteria, { modelPath: 'model/model.json', batchSize: EVAL_BATCH }));
+          viewerIndex = await time('viewer', () => writeViewerData(runDir, model, layerPath, data.test, channels, { modelPath: 'model/model.json', batchSize: EVAL_BATCH }));
         }
 
         seedRuns.push({
@@ -238,6 +240,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
             mapShape: [...stats.mapShape] as [number, number, number],
           },
           criteria,
+          controls: null,
         });
       } finally {
         if (calibration !== test) calibration.dispose();
@@ -253,7 +256,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId,
     createdAt: createdAt.toISOString(),
-    config: { ...config, seeds },
+    config: runSettings({ ...config, seeds }),
     backend: { name: backend.backend, reason: backend.reason },
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: tfjsVersion },
     timings: {},
@@ -271,8 +274,10 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
     },
     layer: { name: layerPath, channels },
     seedRuns,
-    summary: summarizeSeeds(seedRuns),
+    summary: summarizeSeeds(seedRuns, config.calibration),
     costs,
+    latency: costs.length > 0 ? { batch: LATENCY_BATCH, runs: LATENCY_RUNS } : null,
+    reference: labReference(config),
     exports,
     viewer: viewerIndex ? { index: viewerIndex } : null,
   };

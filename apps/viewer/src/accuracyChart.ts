@@ -1,4 +1,4 @@
-import { accuracyVsKSpec, labReference, type Results } from '@prune/report';
+import { accuracyVsKSpec, type Results } from '@prune/report';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderChart } from './vegaChart';
@@ -20,11 +20,7 @@ export function accuracyChart(container: HTMLElement, results: Results): Accurac
     async render() {
       const width = Math.max(200, Math.min(760, container.clientWidth - 110));
       const height = Math.round(Math.max(200, Math.min(340, width * 0.58)));
-      const spec = accuracyVsKSpec(results, {
-        width,
-        height,
-        reference: labReference(results), // the same condition as the CLI's accuracy_vs_k.png
-      }) as TopLevelSpec & { layer: unknown[] };
+      const spec = accuracyVsKSpec(results, { width, height }) as TopLevelSpec & { layer: unknown[] };
       // The viewer adds one layer of its own on top of the shared spec: the live what-if model.
       spec.layer.push({
         data: { name: 'whatif' },

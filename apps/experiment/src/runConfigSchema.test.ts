@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWithSchema } from './parseResults.js';
+import { parseWithSchema } from '@prune/report';
 import { runConfigSchema } from './runConfigSchema.js';
 
 describe('runConfigSchema', () => {
