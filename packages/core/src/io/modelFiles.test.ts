@@ -19,7 +19,7 @@ describe('modelFiles', () => {
 
     // Load through the http loader's own path: a fetch that serves the two files.
     const served = new Map(files.map((f) => [`http://files/${f.name}`, f.bytes]));
-    const fetchFiles = async (url: string): Promise<Response> => new Response(served.get(String(url)) ?? null, { status: served.has(String(url)) ? 200 : 404 });
+    const fetchFiles = async (url: string | URL | Request): Promise<Response> => new Response(served.get(String(url)) ?? null, { status: served.has(String(url)) ? 200 : 404 });
     const loaded = await loadLayersModel(tf.io.http('http://files/model.json', { fetchFunc: fetchFiles }));
     const x = [randomInputs(5, [12, 12, 1], 1), randomInputs(5, [12, 12, 1], 2)];
     const a = pruned.predict(x) as tf.Tensor;
