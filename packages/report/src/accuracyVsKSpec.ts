@@ -10,6 +10,8 @@ export interface AccuracyChartOptions {
   height?: number;
   /** Extra points drawn as crosses; default the run's own `reference` (the lab's published points), null for none. */
   reference?: ReferenceRecord | null;
+  /** Where the legend goes (default right; bottom on a narrow screen, so the plot keeps the width). */
+  legend?: 'right' | 'bottom';
   /** Draw each seed's curve faintly under the mean when there are several seeds (default true). */
   seedLines?: boolean;
 }
@@ -81,7 +83,7 @@ const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c5
  * seeds, the chance level, and optional reference points. Rendered to PNG by the CLI and live by the viewer.
  */
 export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions = {}): TopLevelSpec {
-  const { width = 560, height = 340, seedLines = true } = options;
+  const { width = 560, height = 340, seedLines = true, legend = 'right' } = options;
   const reference = options.reference === undefined ? results.reference : options.reference;
   const rows = accuracyRows(results);
   const controls = controlRows(results);
@@ -101,7 +103,8 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
     scale: { domain: series, range },
     legend: {
       title: 'curve',
-      orient: 'right' as const,
+      orient: legend,
+      ...(legend === 'bottom' ? { columns: 1, direction: 'vertical' as const } : {}),
       labelLimit: 260,
       titleLimit: 260,
       symbolSize: 70,
