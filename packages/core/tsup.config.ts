@@ -1,3 +1,3 @@
 import { libraryBuild } from '../../tsup.shared';
 
-export default libraryBuild();
+export default libraryBuild({ entry: ['src/index.ts', 'src/node/index.ts'] });

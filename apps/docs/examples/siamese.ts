@@ -1,5 +1,6 @@
 import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
-import { createSiameseModel, evaluateSiamese, loadSiameseModel, predictPairs, saveSiameseModel, trainSiamese } from '@prune/siamese';
+import { fileSystem } from '@prune/core/node';
+import { createSiameseModel, evaluateSiamese, loadSiameseFrom, predictPairs, trainSiamese } from '@prune/siamese';
 
 /** Builds the lab's Siamese network, trains it briefly, evaluates it, and round-trips it through a folder. */
 export async function trainBriefly(dir: string, trainPairs = 480, seed = 1) {
@@ -17,8 +18,8 @@ export async function trainBriefly(dir: string, trainPairs = 480, seed = 1) {
   const evaluation = await evaluateSiamese(model, test); // { accuracy (p ≥ 0.5), loss, auc, count }
   console.log(`test: accuracy ${evaluation.accuracy.toFixed(3)}, AUC ${evaluation.auc.toFixed(3)}`);
 
-  await saveSiameseModel(model, dir); // dir/model.json + dir/weights.bin
-  const loaded = await loadSiameseModel(dir);
+  await model.save(fileSystem(dir)); // dir/model.json + dir/weights.bin
+  const loaded = await loadSiameseFrom(fileSystem(dir)); // registers the fusion layer
   const [before, after] = [await predictPairs(model, test), await predictPairs(loaded, test)];
   const parameters = model.countParams();
   model.dispose();

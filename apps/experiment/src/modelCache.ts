@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { PairSet } from '@prune/mnist-pairs';
 import type { EpochRecord } from '@prune/report';
-import { DEFAULT_SIAMESE_CONFIG, loadSiameseModel, saveSiameseModel } from '@prune/siamese';
+import { fileSystem } from '@prune/core/node';
+import { DEFAULT_SIAMESE_CONFIG, loadSiameseFrom } from '@prune/siamese';
 import { writeDirAtomic, writeJsonAtomic } from './atomicWrite.js';
 
 /** Bumped when the training code changes what a cached model would be. */
@@ -71,7 +72,7 @@ export async function loadCachedModel(cacheDir: string, key: string, warn: (line
   try {
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as CacheMeta;
     if (meta.format !== CACHE_FORMAT || meta.key !== key) throw new Error(`meta.json is for format ${meta.format}, key ${meta.key}`);
-    const model = await loadSiameseModel(join(dir, 'model'));
+    const model = await loadSiameseFrom(fileSystem(join(dir, 'model')));
     return { model, meta };
   } catch (error) {
     warn(`model cache entry ${dir} is unreadable (${(error as Error).message}); training again`);
@@ -87,7 +88,7 @@ export async function storeCachedModel(cacheDir: string, model: LayersModel, met
   await writeDirAtomic(
     cacheEntryDir(cacheDir, meta.key),
     async (temp) => {
-      await saveSiameseModel(model, join(temp, 'model'));
+      await model.save(fileSystem(join(temp, 'model')));
       await writeJsonAtomic(join(temp, 'meta.json'), meta);
     },
     { keepExisting: !options.replace },

@@ -6,6 +6,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
 import { accuracyIntervals, channelGroup, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+import { fileSystem } from '@prune/core/node';
 import type { Mnist } from '@prune/mnist-pairs';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -23,7 +24,7 @@ import {
 import type { RunConfig } from './runConfigSchema.js';
 import { labReference } from './labReference.js';
 import { runSettings } from './runSettings.js';
-import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, saveSiameseModel, trainSiamese } from '@prune/siamese';
+import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, trainSiamese } from '@prune/siamese';
 import { accuracyCsv } from './accuracyCsv.js';
 import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { LATENCY_BATCH, LATENCY_RUNS, measureCosts } from './measureCosts.js';
@@ -206,7 +207,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
         }
 
         const modelPath = s === 0 ? 'model' : `models/seed-${seed}`;
-        await time('export', () => saveSiameseModel(model, join(runDir, modelPath)));
+        await time('export', () => model.save(fileSystem(join(runDir, modelPath))));
         if (s === 0) {
           const firstCriterion = criteria[0] as CriterionResult;
           const costTask = progress.task('costs', channels, 'K');
@@ -416,7 +417,7 @@ async function trainOrReuse(
 
 async function exportModel(runDir: string, model: LayersModel, criterion: string, k: number, seed: number, accuracy: number, fineTuned: boolean, time: Timer): Promise<ExportRecord> {
   const path = `pruned/${criterion}-k${k}${fineTuned ? '-finetuned' : ''}`;
-  await time('export', () => saveSiameseModel(model, join(runDir, path)));
+  await time('export', () => model.save(fileSystem(join(runDir, path))));
   return { k, criterion, seed, path, params: countParams(model).total, macs: countMacs(model).macs, accuracy, fineTuned };
 }
 

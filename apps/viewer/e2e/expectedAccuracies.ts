@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { selectBackend } from '@prune/backend';
 import { applyChannelMask, maskChannels } from '@prune/core';
 import { normalizePixels, type PairSet } from '@prune/mnist-pairs';
-import { evaluateSiamese, loadSiameseModel } from '@prune/siamese';
+import { fileSystem } from '@prune/core/node';
+import { evaluateSiamese, loadSiameseFrom } from '@prune/siamese';
 
 const [runDir, masksFile, outFile] = process.argv.slice(2);
 if (!runDir || !masksFile || !outFile) throw new Error('usage: expectedAccuracies.ts <runDir> <masks.json> <out.json>');
@@ -37,7 +38,7 @@ const pairs: PairSet = {
   labels: new Uint8Array(await data(index.labels.file)),
   count,
 };
-const model = await loadSiameseModel(join(runDir, index.model.replace(/\/model\.json$/, '')));
+const model = await loadSiameseFrom(fileSystem(join(runDir, index.model)));
 const masks = JSON.parse(await readFile(masksFile, 'utf8')) as Record<string, number[]>;
 const out: Record<string, number> = {};
 for (const [name, off] of Object.entries(masks)) {

@@ -8,7 +8,5 @@ export type { PredictOptions } from './predictPairs';
 export { evaluatePredictions } from './evaluatePredictions';
 export type { Evaluation } from './evaluatePredictions';
 export { rocAuc } from './rocAuc';
-export { saveSiameseModel, loadSiameseModel } from './saveSiameseModel';
 export { siameseToArtifacts, siameseFromArtifacts, loadSiameseFrom } from './modelArtifacts';
-export { fileSystemModelHandler, MODEL_JSON, WEIGHTS_BIN } from './fileSystemModelHandler';
 export { releaseSharedSubmodels } from './releaseSharedSubmodels';

@@ -70,13 +70,18 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, 
     run(bin('attw'), [tarballs.get(name)!, '--format', 'ascii', ...(offersCjs ? [] : ['--profile', 'esm-only'])], dir);
   });
 
-  it(`installs from its tarball and loads with ESM import${offersCjs ? ' and CJS require' : ' (ESM-only)'}`, () => {
+  // Every entry point the manifest exports ('.', './node' …), each with the source file that defines it.
+  const entries = Object.entries(published.find((p) => p.manifest.name === name)!.manifest.exports ?? {})
+    .filter(([subpath]) => subpath !== './package.json')
+    .map(([subpath, target]) => [name + subpath.slice(1), (target as Record<string, string>)['@prune/source']!] as const);
+
+  it.each(entries)(`installs from its tarball and loads %s with ESM import${offersCjs ? ' and CJS require' : ' (ESM-only)'}`, (specifier, source) => {
     const project = join(scratch, 'consumer');
     const esm = run('node', ['--input-type=module', '-e',
-      `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).sort()))`], project);
+      `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`], project);
     const esmKeys = JSON.parse(esm) as string[];
-    // Every export of the source index is there (the flat index.ts lists them all).
-    const index = readFileSync(join(dir, 'src/index.ts'), 'utf8');
+    // Every export of the entry's source index is there (each index lists its exports flat).
+    const index = readFileSync(join(dir, source), 'utf8');
     for (const [, names] of index.matchAll(/^export \{([^}]*)\}/gm)) {
       for (const entry of names!.split(',').map((n) => n.trim()).filter((n) => n && !n.startsWith('type '))) {
         expect(esmKeys).toContain(entry.split(/\s+as\s+/).pop());
@@ -84,7 +89,7 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, 
     }
     if (!offersCjs) return;
     const cjs = run('node', ['-e',
-      `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).sort()))`], project);
+      `const m = require(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`], project);
     expect(JSON.parse(cjs)).toEqual(esmKeys.filter((k) => k !== 'default'));
   });
 });

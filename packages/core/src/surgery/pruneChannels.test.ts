@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
 import {
   createSiameseModel,
-  loadSiameseModel,
   predictPairs,
   registerSiameseFusion,
-  saveSiameseModel,
+  loadSiameseFrom,
 } from '@prune/siamese';
+import { fileSystem } from '../node/fileSystem';
 import { applyChannelMask } from '../masks/applyChannelMask';
 import { maskChannels } from '../masks/channelMask';
 import { countParams } from '../costs/countParams';
@@ -561,8 +561,8 @@ describe('pruneChannels on the Siamese model and real MNIST pairs', () => {
 
     const dir = await mkdtemp(join(tmpdir(), 'prune-surgery-'));
     try {
-      await saveSiameseModel(pruned, dir);
-      const loaded = await loadSiameseModel(dir);
+      await pruned.save(fileSystem(dir));
+      const loaded = await loadSiameseFrom(fileSystem(dir));
       const r = await predictPairs(loaded, testPairs);
       expect(Array.from(r)).toEqual(Array.from(p));
       expect(loaded.getLayer('encoder').countParams()).toBe(pruned.getLayer('encoder').countParams());
