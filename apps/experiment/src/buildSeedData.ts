@@ -23,6 +23,8 @@ export interface SeedData {
   calibration: PairSet;
   /** True when the calibration images are disjoint from both the training and the test images. */
   heldOut: boolean;
+  /** The pairs of the other ranking split (held-out train pairs when ranking on test, and the reverse): the report's leak measurement. */
+  otherCalibration: PairSet;
 }
 
 /** The images of `split` at `indices`, as a new split (recording their source indices). */
@@ -60,10 +62,11 @@ export function buildSeedData(mnist: Mnist, config: RunConfig, seed: number): Se
   const testSplit = subsetSplit(mnist.test, config.testFraction, deriveSeed(seed, 'test-subset'));
   const train = makePairs(trainSplit, config.trainPairs, deriveSeed(seed, 'train-pairs'));
   const test = makePairs(testSplit, config.testPairs, deriveSeed(seed, 'test-pairs'));
-  if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false };
+  // Drawn from their own derived seeds, so building them changes none of the other pairs.
   const size = Math.floor(mnist.train.count * config.calibrationFraction);
   const indices = sampleExcluding(mnist.train.count, size, trainSplit.sourceIndices ?? [], deriveSeed(seed, 'calibration-subset'));
   const calibrationSplit = splitFromIndices(mnist.train, indices);
-  const calibration = makePairs(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'));
-  return { train, test, calibration, heldOut: true };
+  const heldOut = makePairs(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'));
+  if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false, otherCalibration: heldOut };
+  return { train, test, calibration: heldOut, heldOut: true, otherCalibration: test };
 }

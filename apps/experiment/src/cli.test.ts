@@ -102,7 +102,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
 
   it('writes a run folder whose results.json is valid and complete', () => {
     const dir = join(out, 'first');
-    for (const f of ['config.json', 'results.json', 'accuracy_vs_k.csv', 'accuracy_vs_k.svg', 'accuracy_vs_k.png', 'feature_maps.svg', 'feature_maps.png', 'costs.svg', 'costs.png', 'costs.csv', 'model/model.json', 'model/weights.bin', 'pruned/mean-k4/model.json', 'viewer-data/index.json', 'index.html']) {
+    for (const f of ['config.json', 'results.json', 'accuracy_vs_k.csv', 'accuracy_vs_k.svg', 'accuracy_vs_k.png', 'feature_maps.svg', 'feature_maps.png', 'costs.svg', 'costs.png', 'costs.csv', 'model/model.json', 'model/weights.bin', 'pruned/mean-k4/model.json', 'viewer-data/index.json', 'tradeoff.svg', 'tradeoff.png']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);

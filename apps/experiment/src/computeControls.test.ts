@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { evaluatePrunedSets, rankChannels, scoreChannels, spearmanCorrelation, sweepChannels } from '@prune/core';
+import { createMaskEvaluator, evaluatePrunedSets, rankChannels, scoreChannels, spearmanCorrelation, sweepChannels } from '@prune/core';
 import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
 import type { CriterionResult } from '@prune/report';
 import { createSiameseModel } from '@prune/siamese';
 import { describe, expect, it } from 'vitest';
+import { compareCurves } from './compareCurves.js';
 import { computeControls } from './computeControls.js';
 import { criterionByName } from './criterionByName.js';
 import { pairTensors } from './pairTensors.js';
@@ -22,8 +23,20 @@ describe('computeControls', () => {
     // Correlated with mean activation here: an untrained model's single-channel ablations all tie.
     const curves = [await curve('l1'), await curve('mean'), await curve('ablation')];
     const before = tf.memory().numTensors;
-    const controls = await computeControls({ model, layer: 'conv2', test, curves, correlateWith: 'mean', rankedOn: 'test', seed: 42, randomOrders: 2, oracle: true, batchSize: 60 });
+    const evaluator = await createMaskEvaluator(model, 'conv2', data, { batchSize: 60 });
+    const controls = await computeControls({ model, layer: 'conv2', evaluator, labels: test.labels, curves, correlateWith: 'mean', rankedOn: 'test', seed: 42, randomOrders: 2, oracle: true });
+    const compared = await compareCurves({ model, layer: 'conv2', evaluator, compare: ['l1', 'mean'], asked: [curves[1]!], calibration: test, rankedOn: 'test', other: { pairs: test, rankedOn: 'train' }, seed: 42, batchSize: 60 });
+    evaluator.dispose();
     expect(tf.memory().numTensors).toBe(before);
+
+    // Comparison curves: each equals sweepChannels of its own order; 'mean' is asked, so only ranked on the other split.
+    expect(compared.map((c) => [c.criterion, c.rankedOn, c.role])).toEqual([['l1', 'test', 'comparison'], ['mean', 'train', 'comparison']]);
+    expect(compared[0]!.order).toEqual(curves[0]!.order);
+    for (const c of compared) {
+      const swept = await sweepChannels(model, 'conv2', c.order, data, { batchSize: 60 });
+      expect(c.accuracy).toEqual([swept.baseline, ...swept.points.map((p) => p.metric)]);
+      expect(c.interval.lower.every((l, k) => l <= c.accuracy[k]! && c.accuracy[k]! <= c.interval.upper[k]!)).toBe(true);
+    }
 
     const random = controls.random!;
     expect(random.orders).toHaveLength(2);

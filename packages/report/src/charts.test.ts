@@ -51,8 +51,8 @@ describe('chart specs render to SVG', () => {
   it('accuracy vs K: the random band and the oracle line beside the criteria', async () => {
     const results = parseResults(sampleResults({ controls: true }), 'r.json');
     const svg = await renderSvg(accuracyVsKSpec(results));
-    expect(svg).toContain('random (3 orders: mean, min–max)');
-    expect(svg).toContain('greedy oracle (on the test pairs)');
+    expect(svg).toContain('random × 3 (mean, range)');
+    expect(svg).toContain('greedy oracle (test pairs)');
     expect(markGroups(svg, 'area')).toHaveLength(2);
     const rows = controlRows(results);
     const random = results.seedRuns[0]!.controls!.random!.accuracy;
@@ -115,7 +115,7 @@ describe('the trade-off chart and the headline', () => {
     const spec = tradeoffSpec(results) as { hconcat: Array<{ layer: Array<{ data: { values: Array<{ curve: string; k: number; percent: number; accuracy: number }> } }> }> };
     expect(spec.hconcat).toHaveLength(3);
     const params = spec.hconcat[0]!.layer[0]!.data.values;
-    expect(new Set(params.map((v) => v.curve))).toEqual(new Set(['mean', 'l1', 'greedy oracle (on the test pairs)']));
+    expect(new Set(params.map((v) => v.curve))).toEqual(new Set(['mean', 'l1', 'greedy oracle (test pairs)']));
     const at = params.find((v) => v.curve === 'l1' && v.k === 10)!;
     expect(at.percent).toBeCloseTo((100 * (225_000 - 10 * 4000)) / 225_000, 9);
     expect(at.accuracy).toBe(results.summary[1]!.mean[10]);

@@ -22,7 +22,7 @@ describe('summarizeSeeds', () => {
 
   it('gives std 0 with one seed and keeps criterion order', () => {
     const out = summarizeSeeds([run(1, { mean: [0.9], l1: [0.8], 'mean@train': [0.7] })], 'test');
-    expect(out.map((s) => [s.label, s.std[0]])).toEqual([['mean', 0], ['l1', 0], ['mean (ranked on held-out train pairs)', 0]]);
+    expect(out.map((s) => [s.label, s.std[0]])).toEqual([['mean', 0], ['l1', 0], ['mean (ranked on held-out pairs)', 0]]);
     expect(out[2]!.mean).toEqual([0.7]);
   });
 

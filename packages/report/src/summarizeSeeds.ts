@@ -3,7 +3,7 @@ import type { CriterionSummary, SeedRun } from './resultsSchema.js';
 /** A curve's legend name: the criterion, plus where it was ranked when that is not the run's calibration. */
 export function curveLabel(criterion: string, rankedOn: 'test' | 'train', calibration: 'test' | 'train'): string {
   if (rankedOn === calibration) return criterion;
-  return `${criterion} (ranked on ${rankedOn === 'train' ? 'held-out train' : 'test'} pairs)`;
+  return `${criterion} (ranked on ${rankedOn === 'train' ? 'held-out' : 'test'} pairs)`;
 }
 
 /**
