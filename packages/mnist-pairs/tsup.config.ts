@@ -1,4 +1,5 @@
 import { libraryBuild } from '../../tsup.shared';
 
-// shims: import.meta.url works in the CJS build too (the embedded-data resolver needs it).
-export default libraryBuild({ shims: true });
+// Two entries: the browser-safe root and `./node` (file system). shims: import.meta.url works in the CJS build too
+// (the embedded-data resolver needs it).
+export default libraryBuild({ entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' }, shims: true });

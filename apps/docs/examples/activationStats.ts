@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { collectActivationStats, tapLayers } from '@prune/activations';
-import { loadMnist, makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel } from '@prune/siamese';
 
 /** The two inputs of each batch of pairs, in the model's input order (labels are not needed here). */

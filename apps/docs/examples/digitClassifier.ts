@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
-import { IMAGE_SIZE, NUM_CLASSES, loadMnist, subsetSplit, type MnistSplit } from '@prune/mnist-pairs';
+import { IMAGE_SIZE, NUM_CLASSES, subsetSplit, type MnistSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import type { EvalData } from '@prune/core';
 
 /** A split as the tensors @prune/core evaluates on: images [N, 28, 28, 1] and their digit labels. */

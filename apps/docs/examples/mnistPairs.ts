@@ -1,4 +1,5 @@
-import { loadMnist, makePairs, pairBatches, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, pairBatches, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 
 /** The lab's data: a seeded 10% of MNIST train, balanced same/different pairs, and tensor batches of them. */
 export async function labPairs(numPairs = 1000, seed = 42) {

@@ -1,4 +1,5 @@
-import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { fileSystem } from '@prune/core/node';
 import { createSiameseModel, evaluateSiamese, loadSiameseFrom, predictPairs, trainSiamese } from '@prune/siamese';
 

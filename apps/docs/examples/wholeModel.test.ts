@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { NUM_CLASSES, loadMnist, subsetSplit } from '@prune/mnist-pairs';
+import { NUM_CLASSES, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { applyChannelMask, categoricalAccuracy, maskWeakest, rankChannels } from '@prune/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitClassifier, digitData } from './digitClassifier';

@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { add, div, mean, reshape, sum, tensor, tensor1d, tensor4d, tidy, train, variableGrads, type NamedTensorMap, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import { metrics } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@prune/backend';
-import { loadMnist, makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel } from '@prune/siamese';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));

@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '@prune/backend';
-import { loadMnist } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { runConfigSchema } from '../src/runConfigSchema.js';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { buildSeedData } from '../src/buildSeedData.js';

@@ -26,7 +26,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { metrics, type LayersModel } from '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels, restoreStockWasmKernels, selectBackend } from '@prune/backend';
-import { loadMnist, makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel } from '@prune/siamese';
 
 const BATCH = 64;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist, type Mnist } from '@prune/mnist-pairs';
+import { type Mnist } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { runConfigSchema } from './runConfigSchema.js';
 import { buildSeedData, sampleExcluding } from './buildSeedData.js';
 import { modelCacheKey } from './modelCache.js';

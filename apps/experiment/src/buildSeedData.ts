@@ -1,4 +1,5 @@
-import { IMAGE_PIXELS, loadMnist, makePairs, subsetSplit, type Mnist, type MnistSplit, type PairSet } from '@prune/mnist-pairs';
+import { IMAGE_PIXELS, makePairs, subsetSplit, type Mnist, type MnistSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RunConfig } from './runConfigSchema.js';

@@ -1,9 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { accuracyIntervals, rankChannels, scoreChannels, sweepOrders, type MaskEvaluator } from '@prune/core';
+import type { ChannelStats } from '@prune/activations';
+import { accuracyIntervals, sweepOrders, type MaskEvaluator } from '@prune/core';
 import type { CriterionResult } from '@prune/report';
-import { criterionByName } from './criterionByName.js';
-import { deriveSeed } from './deriveSeed.js';
 import type { PairTensors } from './pairTensors.js';
+import { rankCriterion } from './stages/rankStage.js';
 
 /** What the comparison curves are computed from. */
 export interface CompareInput {
@@ -17,10 +17,11 @@ export interface CompareInput {
   asked: readonly CriterionResult[];
   /** The pairs the run ranks on, and the other split with its name (the first criterion is ranked on it too). */
   calibration: PairTensors;
+  /** The calibration pairs' statistics, when known (the activation criteria read them; else computed from the pairs). */
+  stats?: ChannelStats;
   rankedOn: 'test' | 'train';
   other: { pairs: PairTensors; rankedOn: 'test' | 'train' } | null;
   seed: number;
-  batchSize: number;
 }
 
 /** The Wilson 95% interval of each accuracy over `count` pairs, as results.json stores it. */
@@ -35,18 +36,16 @@ export function wilson95(accuracy: readonly number[], count: number): CriterionR
  */
 export async function compareCurves(input: CompareInput): Promise<CriterionResult[]> {
   const { model, layer, evaluator } = input;
-  const jobs: Array<{ name: string; pairs: PairTensors; rankedOn: 'test' | 'train' }> = input.compare
+  const jobs: Array<{ name: string; pairs: PairTensors; stats?: ChannelStats; rankedOn: 'test' | 'train' }> = input.compare
     .filter((name) => !input.asked.some((c) => c.criterion === name))
-    .map((name) => ({ name, pairs: input.calibration, rankedOn: input.rankedOn }));
+    .map((name) => ({ name, pairs: input.calibration, ...(input.stats ? { stats: input.stats } : {}), rankedOn: input.rankedOn }));
   const first = input.asked[0];
   if (first && input.other) jobs.push({ name: first.criterion, pairs: input.other.pairs, rankedOn: input.other.rankedOn });
   const curves: CriterionResult[] = [];
   for (const job of jobs) {
-    const criterion = criterionByName(job.name, deriveSeed(input.seed, `criterion-${job.name}`));
-    const scores = await scoreChannels(criterion, { model, layer, data: { inputs: job.pairs.inputs, labels: job.pairs.labels }, batchSize: input.batchSize });
-    const order = Array.from(rankChannels(scores));
+    const { scores, order } = await rankCriterion(job.name, { model, layerPath: layer, seed: input.seed, pairs: job.pairs, ...(job.stats ? { stats: job.stats } : {}) });
     const [accuracy] = sweepOrders(evaluator, [order]) as [number[]];
-    curves.push({ criterion: job.name, rankedOn: job.rankedOn, role: 'comparison', scores: Array.from(scores), order, accuracy, interval: wilson95(accuracy, evaluator.count), fineTune: [] });
+    curves.push({ criterion: job.name, rankedOn: job.rankedOn, role: 'comparison', scores, order, accuracy, interval: wilson95(accuracy, evaluator.count), fineTune: [] });
   }
   return curves;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createMaskEvaluator, evaluatePrunedSets, rankChannels, scoreChannels, spearmanCorrelation, sweepChannels } from '@prune/core';
-import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import type { CriterionResult } from '@prune/report';
 import { createSiameseModel } from '@prune/siamese';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('computeControls', () => {
     const before = tf.memory().numTensors;
     const evaluator = await createMaskEvaluator(model, 'conv2', data, { batchSize: 60 });
     const controls = await computeControls({ model, layer: 'conv2', evaluator, labels: test.labels, curves, correlateWith: 'mean', rankedOn: 'test', seed: 42, randomOrders: 2, oracle: true });
-    const compared = await compareCurves({ model, layer: 'conv2', evaluator, compare: ['l1', 'mean'], asked: [curves[1]!], calibration: test, rankedOn: 'test', other: { pairs: test, rankedOn: 'train' }, seed: 42, batchSize: 60 });
+    const compared = await compareCurves({ model, layer: 'conv2', evaluator, compare: ['l1', 'mean'], asked: [curves[1]!], calibration: test, rankedOn: 'test', other: { pairs: test, rankedOn: 'train' }, seed: 42 });
     evaluator.dispose();
     expect(tf.memory().numTensors).toBe(before);
 

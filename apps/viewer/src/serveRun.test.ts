@@ -19,6 +19,10 @@ describe('serveRun', () => {
     writeFileSync(join(root, 'run', 'results.json'), '{"runId":"r"}');
     writeFileSync(join(root, 'run', 'viewer-data', 'a b.bin'), new Uint8Array([1, 2, 3]));
     writeFileSync(join(root, 'secret.txt'), 'outside');
+    symlinkSync(join(root, 'secret.txt'), join(root, 'run', 'leak.txt'));
+    symlinkSync('/etc/passwd', join(root, 'run', 'passwd'));
+    symlinkSync(root, join(root, 'run', 'up'));
+    symlinkSync('results.json', join(root, 'run', 'same.json'));
     const served = await serveRun({ runDir: join(root, 'run'), viewerDir: join(root, 'page'), port: 0 });
     url = served.url;
     close = () => new Promise((resolve) => served.server.close(resolve));
@@ -44,6 +48,13 @@ describe('serveRun', () => {
     expect((await fetch(`${url}..%2Fsecret.txt`)).status).toBe(404);
     expect((await fetch(`${url}%2e%2e/secret.txt`)).status).toBe(404);
     expect((await fetch(url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('never follows a symlink out of the run folder; one that stays inside is served', async () => {
+    expect((await fetch(new URL('leak.txt', url))).status).toBe(404);
+    expect((await fetch(new URL('passwd', url))).status).toBe(404);
+    expect((await fetch(new URL('up/secret.txt', url))).status).toBe(404);
+    expect(await (await fetch(new URL('same.json', url))).json()).toEqual({ runId: 'r' });
   });
 });
 

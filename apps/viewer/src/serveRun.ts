@@ -29,7 +29,19 @@ export function latestRun(runsDir: string): string | undefined {
   return best?.dir;
 }
 
-/** A file under one of `roots` for a URL path, or undefined (never a path outside the roots). */
+/** The real path of `path`, or undefined when it does not exist. */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A regular file under one of `roots` (real paths) for a URL path, or undefined: never a path outside the roots,
+ * also not through a symlink inside them.
+ */
 function lookup(roots: readonly string[], urlPath: string): string | undefined {
   let decoded: string;
   try {
@@ -39,9 +51,9 @@ function lookup(roots: readonly string[], urlPath: string): string | undefined {
   }
   const relative = normalize(decoded.endsWith('/') ? `${decoded}index.html` : decoded).replace(/^([/\\])+/, '');
   for (const root of roots) {
-    const file = resolve(root, relative);
-    if (file !== root && !file.startsWith(root + sep)) continue;
-    if (existsSync(file) && statSync(file).isFile()) return file;
+    const file = realPath(resolve(root, relative));
+    if (!file || !file.startsWith(root + sep)) continue;
+    if (statSync(file).isFile()) return file;
   }
   return undefined;
 }
@@ -52,7 +64,7 @@ function lookup(roots: readonly string[], urlPath: string): string | undefined {
  */
 export function serveRun(options: { runDir: string; viewerDir: string; host?: string; port?: number }): Promise<{ server: Server; url: string }> {
   const { host = '127.0.0.1', port = 4173 } = options;
-  const roots = [resolve(options.viewerDir), resolve(options.runDir)];
+  const roots = [options.viewerDir, options.runDir].map((dir) => realpathSync(resolve(dir)));
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();

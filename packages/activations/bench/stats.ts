@@ -4,7 +4,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadMnist, makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel, predictPairs } from '@prune/siamese';
 import { registerWasmTrainingKernels } from '@prune/backend';
 import { collectActivationStats } from '../src/index';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { loadMnist, makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, pairBatches, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel, predictPairs } from '@prune/siamese';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectActivationStats } from './collectActivationStats';

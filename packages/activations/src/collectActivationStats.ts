@@ -43,6 +43,16 @@ export type ModelInputs = Tensor | Tensor[];
 /**
  * The rule for which layers have channels: a single output of rank 2 to 4 (`[B,units]`, `[B,L,C]`,
  * `[B,H,W,C]` or channels-first), and not a Flatten or Reshape, whose features mix positions and channels.
+ *
+ * @param entry - a layer from `listLayers`.
+ * @returns Why its output has no channels to collect, or null.
+ *
+ * @example
+ * ```ts
+ * import { channelLayerProblem, listLayers } from '@prune/activations';
+ *
+ * for (const e of listLayers(model)) console.log(e.path, channelLayerProblem(e) ?? 'ok');
+ * ```
  */
 export function channelLayerProblem(entry: LayerEntry): string | null {
   if (entry.className === 'InputLayer') return 'is an InputLayer (never called); tap the layer it feeds';
@@ -57,7 +67,19 @@ export function channelLayerProblem(entry: LayerEntry): string | null {
   return null;
 }
 
-/** The layers of a model that {@link collectActivationStats} can tap, with their paths. */
+/**
+ * The layers of a model that {@link collectActivationStats} can tap, with their paths.
+ *
+ * @param model - the model.
+ *
+ * @example
+ * ```ts
+ * import { listChannelLayers } from '@prune/activations';
+ *
+ * // The layers whose statistics can be collected:
+ * console.log(listChannelLayers(model).map((e) => e.path));
+ * ```
+ */
 export function listChannelLayers(model: LayersModel): LayerEntry[] {
   return listLayers(model).filter((e) => channelLayerProblem(e) === null && e.outputShape !== null);
 }
@@ -78,6 +100,19 @@ function layerDataFormat(entry: LayerEntry, option: CollectActivationStatsOption
  * each tapped layer's output, every application included (a shared Siamese encoder contributes both branches).
  * Memory stays bounded whatever the number of batches; the model's own output of the same pass goes to
  * `onPredictions`. Taps are removed afterwards, also on error.
+ *
+ * @param model - the model.
+ * @param batches - model inputs, batch by batch (an array, a generator or an async iterable).
+ * @param options - `layers` to tap, and `dataFormat`, `onPredictions`, `reduceOn`, `disposeInputs`, `signal`.
+ * @returns Per layer, the exact per-channel statistics over every batch.
+ *
+ * @example
+ * ```ts
+ * import { collectActivationStats } from '@prune/activations';
+ *
+ * const stats = await collectActivationStats(model, [images], { layers: ['conv2'] });
+ * console.log(stats['conv2']!.mean); // one mean activation per channel
+ * ```
  */
 export async function collectActivationStats(
   model: LayersModel,

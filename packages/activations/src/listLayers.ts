@@ -35,6 +35,16 @@ function staticOutputShape(layer: Layer): (number | null)[] | null {
 /**
  * Every layer of a model, depth first, including the layers inside nested models, each with its path
  * (`encoder/conv2`); a nested model is listed before its own layers.
+ *
+ * @param model - the model.
+ * @returns Every layer with its path, class and output shape, nested models included.
+ *
+ * @example
+ * ```ts
+ * import { listLayers } from '@prune/activations';
+ *
+ * for (const e of listLayers(model)) console.log(e.path, e.className, e.outputShape);
+ * ```
  */
 export function listLayers(model: LayersModel): LayerEntry[] {
   const entries: LayerEntry[] = [];
@@ -52,7 +62,19 @@ export function listLayers(model: LayersModel): LayerEntry[] {
   return entries;
 }
 
-/** A readable multi-line listing of layers for error messages: path, class and output shape. */
+/**
+ * A readable multi-line listing of layers for error messages: path, class and output shape.
+ *
+ * @param entries - layers from {@link listLayers}.
+ * @param limit - how many to name before "…" (default 60).
+ *
+ * @example
+ * ```ts
+ * import { describeLayers, listLayers } from '@prune/activations';
+ *
+ * console.log(`layers: ${describeLayers(listLayers(model))}`);
+ * ```
+ */
 export function describeLayers(entries: readonly LayerEntry[], limit = 60): string {
   if (entries.length === 0) return '  (none)';
   const lines = entries

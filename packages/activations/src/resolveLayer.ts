@@ -4,6 +4,17 @@ import { describeLayers, listLayers, type Layer, type LayerEntry } from './listL
 /**
  * The layer entries a path names: a path matches a layer when its slash-separated segments equal the last
  * segments of the layer's full path, so `conv2`, `encoder/conv2` and the full path all name the same layer.
+ *
+ * @param entries - layers from {@link listLayers}.
+ * @param path - a unique name or a path (`conv2`, `encoder/conv2`).
+ * @returns Every layer the path could mean (one when unambiguous).
+ *
+ * @example
+ * ```ts
+ * import { listLayers, matchLayerPath } from '@prune/activations';
+ *
+ * const matches = matchLayerPath(listLayers(model), 'conv2');
+ * ```
  */
 export function matchLayerPath(entries: readonly LayerEntry[], path: string): LayerEntry[] {
   const wanted = path.split('/');
@@ -19,12 +30,36 @@ export function matchLayerPath(entries: readonly LayerEntry[], path: string): La
 /**
  * Finds a layer by its unique name anywhere in the model (nested models included) or by a path such as
  * `encoder/conv2`; unknown or ambiguous names throw an error that lists the layers that exist, with their paths.
+ *
+ * @param model - the model.
+ * @param path - a unique name or a path (`conv2`, `encoder/conv2`).
+ *
+ * @example
+ * ```ts
+ * import { resolveLayer } from '@prune/activations';
+ *
+ * const conv = resolveLayer(model, 'encoder/conv2'); // an error lists the nearest names
+ * ```
  */
 export function resolveLayer(model: LayersModel, path: string): Layer {
   return resolveLayerEntry(model, path).layer;
 }
 
-/** Like {@link resolveLayer}, but returns the full entry (canonical path, class name, static output shape). */
+/**
+ * Like {@link resolveLayer}, but returns the full entry (canonical path, class name, static output shape).
+ *
+ * @param model - the model.
+ * @param path - a unique name or a path.
+ * @param entries - its layers, when the caller already listed them.
+ *
+ * @example
+ * ```ts
+ * import { resolveLayerEntry } from '@prune/activations';
+ *
+ * const { path, className } = resolveLayerEntry(model, 'conv2');
+ * console.log(path, className); // 'encoder/conv2' 'Conv2D'
+ * ```
+ */
 export function resolveLayerEntry(model: LayersModel, path: string, entries = listLayers(model)): LayerEntry {
   if (typeof path !== 'string' || path.trim() === '' || path.startsWith('/') || path.endsWith('/')) {
     throw new Error(

@@ -101,6 +101,25 @@ function uninstall(layer: Layer, state: Installed): void {
  * application of it (inside nested models, and each application of a shared layer), during the forward
  * passes the caller runs anyway. Paths are resolved like {@link resolveLayer}; all are checked before
  * anything is wrapped. Returns a function that removes the taps (idempotent; call it in a `finally`).
+ *
+ * @param model - the model.
+ * @param paths - the layers to tap, by name or path.
+ * @param onOutput - called with each application's output (return a tensor to replace it).
+ * @returns A function that removes the taps.
+ *
+ * @example
+ * ```ts
+ * import { tapLayers } from '@prune/activations';
+ *
+ * const untap = tapLayers(model, ['conv2'], (path, output) => {
+ *   console.log(path, output.shape);
+ * });
+ * try {
+ *   model.predict(images);
+ * } finally {
+ *   untap();
+ * }
+ * ```
  */
 export function tapLayers(model: LayersModel, paths: readonly string[], onOutput: TapCallback): () => void {
   if (typeof onOutput !== 'function') throw new Error('tapLayers: onOutput must be a function');
@@ -136,6 +155,23 @@ export function tapLayers(model: LayersModel, paths: readonly string[], onOutput
 
 /**
  * Runs `fn` with the taps installed and removes them afterwards, also when `fn` throws or rejects.
+ *
+ * @param model - the model.
+ * @param paths - the layers to tap.
+ * @param onOutput - called with each application's output.
+ * @param fn - the work to run with the taps on (forward passes).
+ * @returns What `fn` returns.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { withTaps } from '@prune/activations';
+ *
+ * const shapes: number[][] = [];
+ * await withTaps(model, ['conv2'], (_path, out) => void shapes.push(out.shape), () => {
+ *   tf.dispose(model.predict(images));
+ * });
+ * ```
  */
 export async function withTaps<T>(
   model: LayersModel,

@@ -97,6 +97,21 @@ function checkNames(kernels: readonly string[], caller: string): void {
  * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or
  * after `setBackend('wasm')`. `kernels` limits it to some of them (default: all). Returns what is
  * installed and what is still missing ({@link describeWasmTraining}).
+ *
+ * @param kernels - which of `WASM_TRAINING_KERNELS` to install (default: all).
+ * @returns What is installed and what is still missing.
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { registerWasmTrainingKernels } from '@prune/backend';
+ *
+ * // Without this, model.fit on wasm fails with
+ * // "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'".
+ * registerWasmTrainingKernels();
+ * await tf.setBackend('wasm');
+ * ```
  */
 export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): WasmTrainingStatus {
   checkNames(kernels, 'registerWasmTrainingKernels');
@@ -108,6 +123,15 @@ export function registerWasmTrainingKernels(kernels: readonly WasmTrainingKernel
 /**
  * Which of this package's kernels are installed on wasm now, and which gradient kernels wasm lacks
  * (checked with `getKernel`); its `description` is what {@link registerWasmTrainingKernels}'s callers print.
+ *
+ *
+ * @example
+ * ```ts
+ * import { describeWasmTraining } from '@prune/backend';
+ *
+ * const { completed, missing } = describeWasmTraining();
+ * if (missing.length > 0) console.warn(`wasm cannot train: ${missing.join(', ')} missing`);
+ * ```
  */
 export function describeWasmTraining(): WasmTrainingStatus {
   return wasmTrainingStatus(WASM_TRAINING_KERNELS, ours);
@@ -116,6 +140,16 @@ export function describeWasmTraining(): WasmTrainingStatus {
 /**
  * Puts wasm's stock kernels back (removing Conv2DBackpropFilter, which wasm lacks), undoing
  * {@link registerWasmTrainingKernels} for `kernels` (default: all); used to compare the two.
+ *
+ * @param kernels - which of `WASM_TRAINING_KERNELS` to put back (default: all).
+ *
+ * @example
+ * ```ts
+ * import { registerWasmTrainingKernels, restoreStockWasmKernels } from '@prune/backend';
+ *
+ * registerWasmTrainingKernels();
+ * restoreStockWasmKernels(['MaxPoolGrad']); // compare wasm's own MaxPoolGrad with ours
+ * ```
  */
 export function restoreStockWasmKernels(kernels: readonly WasmTrainingKernel[] = WASM_TRAINING_KERNELS): void {
   checkNames(kernels, 'restoreStockWasmKernels');

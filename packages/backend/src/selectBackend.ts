@@ -100,6 +100,18 @@ async function useWasm(options: SelectBackendOptions): Promise<{ ok: true; detai
  * Sets the tfjs backend for an app and says why: 'auto' takes tfjs-node if its native addon
  * loads, else wasm (completed for training, on `options.threads` threads, default every core), else cpu;
  * a named backend that cannot start is an error. The reason names the wasm thread count.
+ *
+ * @param choice - `'auto'` (default: tfjs-node, else wasm, else cpu), `'tensorflow'`, `'wasm'` or `'cpu'`.
+ * @param options - `threads` for wasm (default every core), `wasmPaths` in a browser, `loadTfjsNode` to import tfjs-node yourself.
+ * @returns The backend taken and the reason, naming what was tried.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from '@prune/backend';
+ *
+ * const { backend, reason } = await selectBackend('wasm', { threads: 2 });
+ * console.log(`${backend}: ${reason}`); // wasm, completed for training
+ * ```
  */
 export async function selectBackend(choice: BackendChoice = 'auto', options: SelectBackendOptions = {}): Promise<BackendSelection> {
   if (!CHOICES.includes(choice)) {

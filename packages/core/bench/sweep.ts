@@ -3,7 +3,8 @@
 import { loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadMnist, makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, pairImages, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel } from '@prune/siamese';
 import { createMaskEvaluator, meanActivationImportance, naiveSweep, rankChannels, scoreChannels, sweepChannels } from '../src/index';
 

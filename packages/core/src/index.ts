@@ -3,9 +3,10 @@ export { channelGroup, channelGroups } from './graph/channelGroups';
 export type { ChannelGroup, GroupApplication, GroupMember, ModelGroups, RefusedLayer } from './graph/channelGroups';
 export { mapChannelIndices } from './graph/channelIndexMap';
 export type { ChannelIndexMap } from './graph/channelIndexMap';
-export { layerSemantics, KNOWN_LAYER_CLASSES } from './graph/layerTable';
-export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, ValueSemantics, WeightAxis } from './graph/layerTable';
+export { layerSemantics, KNOWN_LAYER_CLASSES, supportedLayers } from './graph/layerTable';
+export type { ApplicationShapes, ChannelRole, LayerCost, LayerSemantics, SupportedLayer, ValueSemantics, WeightAxis } from './graph/layerTable';
 export type { FlatGraph, GraphOp } from './graph/flatGraph';
+export { releaseSharedLayers } from './graph/modelTree';
 // criteria
 export { scoreChannels } from './criteria/importance';
 export type { ImportanceCriterion, ImportanceContext, ImportanceRequirement, ScoringContext } from './criteria/importance';
@@ -18,6 +19,7 @@ export type { TaylorOptions, LossFunction } from './criteria/taylorImportance';
 export { ablationImportance } from './criteria/ablationImportance';
 export type { AblationOptions } from './criteria/ablationImportance';
 export { criterionByName, CRITERION_NAMES, isCriterionName } from './criteria/criterionByName';
+export { precomputedImportance } from './criteria/precomputedImportance';
 export type { CriterionName } from './criteria/criterionByName';
 // masks
 export { maskWeakest, maskChannels } from './masks/channelMask';
@@ -34,6 +36,7 @@ export type { EvalData } from './evaluation/evalData';
 export { binaryAccuracy, categoricalAccuracy, defaultMetric } from './evaluation/metrics';
 export type { Metric } from './evaluation/metrics';
 export { naiveSweep } from './evaluation/naiveSweep';
+export { evaluateModel } from './evaluation/evaluateModel';
 export type { SweepOptions, SweepProgress, SweepPoint, SweepResult, SweepPath } from './evaluation/sweepTypes';
 export { sweepChannels } from './evaluation/sweepChannels';
 export type { FastSweepOptions } from './evaluation/sweepChannels';
@@ -65,3 +68,12 @@ export { sensitivityAnalysis, ratiosFromSensitivity } from './pruner/sensitivity
 export type { GroupSensitivity, SensitivityOptions, SensitivityResult } from './pruner/sensitivityAnalysis';
 export { artifactsToFiles, modelFiles } from './io/modelFiles';
 export type { ModelFile } from './io/modelFiles';
+// artifacts and weight quantization
+export { modelArtifacts } from './surgery/modelArtifacts';
+export { quantizeArtifacts } from './quantize/quantizeArtifacts';
+export type { QuantizedArtifacts, WeightQuantization } from './quantize/quantizeArtifacts';
+export { pruneToTarget } from './pruner/pruneToTarget';
+export type { PruningTarget, TargetAttempt, TargetOptions, TargetResult } from './pruner/pruneToTarget';
+// images as model inputs (Node and browser)
+export { imageInput } from './data/imageInput';
+export type { ImageInputOptions, RgbaImage } from './data/imageInput';

@@ -5,7 +5,8 @@ import { setBackend } from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadMnist, makePairs, MNIST_FILE_KEYS, MNIST_FILE_NAMES, mnistFromIdx, pairBatches, subsetSplit } from '../src/index';
+import { makePairs, MNIST_FILE_KEYS, MNIST_FILE_NAMES, mnistFromIdx, pairBatches, subsetSplit } from '../src/index';
+import { loadMnist } from '../src/node/index';
 import { embeddedMnistDir } from '../src/node/embeddedMnistDir';
 
 function time<T>(fn: () => T): [T, number] {

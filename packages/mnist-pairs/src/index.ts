@@ -16,8 +16,6 @@ export type { IdxArray } from './parseIdx';
 export { normalizePixels } from './normalizePixels';
 export { mnistFromIdx, splitFromIdx } from './mnistFromIdx';
 export type { MnistIdxBytes } from './mnistFromIdx';
-export { loadMnist } from './loadMnist';
-export type { LoadMnistOptions } from './loadMnist';
 export { subsetSplit } from './subsetSplit';
 export { labelCounts } from './labelCounts';
 export { makePairs } from './makePairs';

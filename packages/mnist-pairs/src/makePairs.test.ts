@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist } from './loadMnist';
+import { loadMnist } from './node/loadMnist';
 import { makePairs } from './makePairs';
 import { subsetSplit } from './subsetSplit';
 import type { MnistSplit } from './types';

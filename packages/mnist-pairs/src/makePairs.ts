@@ -5,6 +5,19 @@ import type { MnistSplit, PairSet } from './types';
 /**
  * The lab's pair generation: floor(numPairs/2) times, a positive pair (a random digit, two distinct random images
  * of it) then a negative pair (two distinct random digits, one random image of each). Balanced 1:1 and seeded.
+ *
+ * @param split - the images to pair.
+ * @param numPairs - pairs to make: half positive, half negative.
+ * @param seed - the same seed makes the same pairs.
+ *
+ * @example
+ * ```ts
+ * import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+ * import { loadMnist } from '@prune/mnist-pairs/node';
+ *
+ * const test = subsetSplit((await loadMnist()).test, 0.1, 0);
+ * const pairs = makePairs(test, 2000, 0); // 1000 same-digit, 1000 different
+ * ```
  */
 export function makePairs(split: MnistSplit, numPairs: number, seed: number): PairSet {
   if (!Number.isInteger(numPairs) || numPairs < 2) throw new Error(`makePairs: numPairs must be an integer ≥ 2, got ${numPairs}`);

@@ -11,7 +11,20 @@ function normalisationTable(): Float32Array {
   return table;
 }
 
-/** Maps raw pixel bytes to (x/255 − 0.1307)/0.3081 as float32, in one pass into `out` (allocated if absent). */
+/**
+ * Maps raw pixel bytes to (x/255 − 0.1307)/0.3081 as float32, in one pass into `out` (allocated if absent).
+ *
+ * @param pixels - raw pixel bytes 0 … 255.
+ * @param out - where to write (default: a new array of the same length).
+ * @returns (x/255 − 0.1307) / 0.3081 for each pixel.
+ *
+ * @example
+ * ```ts
+ * import { normalizePixels } from '@prune/mnist-pairs';
+ *
+ * console.log(normalizePixels(new Uint8Array([0, 255]))); // Float32Array [-0.4242, 2.8215]
+ * ```
+ */
 export function normalizePixels(pixels: Uint8Array, out: Float32Array = new Float32Array(pixels.length)): Float32Array {
   if (out.length !== pixels.length) {
     throw new Error(`normalizePixels: output length ${out.length} differs from input length ${pixels.length}`);

@@ -1,7 +1,7 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IMAGE_PIXELS } from './constants';
-import { loadMnist } from './loadMnist';
+import { loadMnist } from './node/loadMnist';
 import { makePairs } from './makePairs';
 import { pairBatches } from './pairBatches';
 import { pairImages } from './pairImages';

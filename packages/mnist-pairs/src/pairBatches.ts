@@ -19,6 +19,20 @@ export interface PairBatchOptions {
 /**
  * Yields batches of pairs as tensors: left and right [B, 28, 28, 1] and float32 labels [B].
  * Tensors are created only when a batch is yielded; the caller disposes every batch it receives.
+ *
+ * @param pairs - the pairs.
+ * @param options - `batchSize`, `shuffle`, `seed` (per epoch), `dropLast`.
+ *
+ * @example
+ * ```ts
+ * import { pairBatches, type PairSet } from '@prune/mnist-pairs';
+ *
+ * declare const pairs: PairSet;
+ * for (const batch of pairBatches(pairs, { batchSize: 64, shuffle: true, seed: 1 })) {
+ *   // batch.left, batch.right: [B, 28, 28, 1]; batch.labels: [B]
+ *   batch.left.dispose(); batch.right.dispose(); batch.labels.dispose();
+ * }
+ * ```
  */
 export function* pairBatches(pairs: PairSet, options: PairBatchOptions): Generator<PairBatch, void, undefined> {
   const { batchSize, shuffle = false, seed = 0, dropLast = false } = options;

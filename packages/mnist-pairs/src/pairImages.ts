@@ -4,6 +4,21 @@ import type { PairSet } from './types';
 /**
  * Gathers the pixels of pairs [start, end) into two [n, 28, 28, 1] arrays; with `order`, position i means
  * pair order[i] (how shuffled batches are gathered).
+ *
+ * @param pairs - the pairs.
+ * @param start - first pair (default 0).
+ * @param end - one past the last pair (default: all).
+ * @param order - a permutation of the pairs to read through (shuffled batches).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { pairImages, type PairSet } from '@prune/mnist-pairs';
+ *
+ * declare const pairs: PairSet;
+ * const { left, right } = pairImages(pairs, 0, 64);
+ * const x = [tf.tensor4d(left, [64, 28, 28, 1]), tf.tensor4d(right, [64, 28, 28, 1])];
+ * ```
  */
 export function pairImages(
   pairs: PairSet,

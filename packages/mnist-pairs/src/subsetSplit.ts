@@ -5,6 +5,19 @@ import type { MnistSplit } from './types';
 /**
  * A seeded random subset of floor(count × fraction) images drawn without replacement (the lab takes 10%),
  * in drawn order; `sourceIndices` records where each came from.
+ *
+ * @param split - the images to draw from.
+ * @param fraction - the share to keep, in (0, 1].
+ * @param seed - the same seed draws the same images.
+ *
+ * @example
+ * ```ts
+ * import { subsetSplit } from '@prune/mnist-pairs';
+ * import { loadMnist } from '@prune/mnist-pairs/node';
+ *
+ * const mnist = await loadMnist();
+ * const train = subsetSplit(mnist.train, 0.1, 0); // 6000 images, seeded
+ * ```
  */
 export function subsetSplit(split: MnistSplit, fraction: number, seed: number): MnistSplit {
   if (!(fraction > 0 && fraction <= 1)) throw new Error(`subsetSplit: fraction must be in (0, 1], got ${fraction}`);

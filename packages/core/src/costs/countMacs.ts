@@ -49,6 +49,17 @@ function exampleShape(graph: FlatGraph, value: number, where: string): number[] 
  * BatchNormalization (folded to scale and shift); flops are 2·MACs plus bias adds, activations (one per element),
  * pooling (one per window element read) and merges (one per element per extra input). Dropout, Flatten, Reshape,
  * padding and Concatenate cost nothing. Layers the table does not know are listed in `uncounted`.
+ *
+ * @param model - the model.
+ * @param graph - the model's flat graph, when the caller already has it (default: built here).
+ * @returns Multiply-accumulates and flops of one example, in total and per layer application.
+ *
+ * @example
+ * ```ts
+ * import { countMacs } from '@prune/core';
+ *
+ * console.log(`${countMacs(model).macs} MACs per example`);
+ * ```
  */
 export function countMacs(model: LayersModel, graph: FlatGraph = flattenModel(model)): MacCount {
   const perLayer = new Map<Layer, LayerMacs>();

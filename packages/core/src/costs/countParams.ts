@@ -32,6 +32,17 @@ function product(values: readonly number[]): number {
 /**
  * Counts the parameters of a model (shared layers and a nested model applied twice count once): total, trainable,
  * non-trainable, and per layer with its path ('encoder/conv2').
+ *
+ * @param model - the model.
+ * @returns Total, trainable and per-layer parameter counts.
+ *
+ * @example
+ * ```ts
+ * import { countParams } from '@prune/core';
+ *
+ * const { total, layers } = countParams(model);
+ * console.log(total, layers.map((l) => `${l.path}: ${l.params}`));
+ * ```
  */
 export function countParams(model: LayersModel): ParamCount {
   const layers: LayerParams[] = [];

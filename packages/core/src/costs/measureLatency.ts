@@ -40,6 +40,18 @@ function nearestRank(sorted: readonly number[], q: number): number {
  * split them into batches of 32): `warmup` untimed runs, then `runs` timed ones, each waiting
  * for the output values to be ready (so asynchronous backends are timed to completion) and disposing them.
  * Returns median, mean, 90th percentile, min and max in milliseconds. The inputs stay owned by the caller.
+ *
+ * @param model - the model to time.
+ * @param inputs - a batch in `model.inputs` order; owned by the caller.
+ * @param options - `runs` (default 20) and `warmup` (default 3).
+ *
+ * @example
+ * ```ts
+ * import { measureLatency } from '@prune/core';
+ *
+ * const stats = await measureLatency(model, images, { runs: 30 });
+ * console.log(`median ${stats.medianMs.toFixed(1)} ms`);
+ * ```
  */
 export async function measureLatency(
   model: LayersModel,

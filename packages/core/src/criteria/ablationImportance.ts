@@ -17,6 +17,16 @@ export interface AblationOptions {
  * (baseline − metric), so a channel whose removal costs nothing scores 0. Computed through the exact evaluation
  * path of the sweep (the group's upstream once, one channel subtracted per evaluation), so it costs about one
  * evaluation plus P small tails. Needs data and, for the default metric, labels.
+ *
+ * @param options - `metric` to measure and `output` to read (defaults: accuracy of output 0).
+ *
+ * @example
+ * ```ts
+ * import { ablationImportance, scoreChannels } from '@prune/core';
+ *
+ * // Each channel's score: the accuracy lost when it alone is pruned.
+ * const drops = await scoreChannels(ablationImportance(), { model, layer: 'conv2', data });
+ * ```
  */
 export function ablationImportance(options: AblationOptions = {}): ImportanceCriterion {
   return {

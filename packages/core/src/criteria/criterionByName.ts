@@ -11,7 +11,18 @@ export const CRITERION_NAMES = ['mean-activation', 'mean-abs-activation', 'apoz'
 /** One of {@link CRITERION_NAMES}. */
 export type CriterionName = (typeof CRITERION_NAMES)[number];
 
-/** Whether a string (from a command line or a config file) is one of {@link CRITERION_NAMES}. */
+/**
+ * Whether a string (from a command line or a config file) is one of {@link CRITERION_NAMES}.
+ *
+ * @param name - any string, e.g. from a command line.
+ *
+ * @example
+ * ```ts
+ * import { isCriterionName } from '@prune/core';
+ *
+ * console.log(isCriterionName('taylor'), isCriterionName('magic')); // true false
+ * ```
+ */
 export function isCriterionName(name: string): name is CriterionName {
   return (CRITERION_NAMES as readonly string[]).includes(name);
 }
@@ -19,6 +30,18 @@ export function isCriterionName(name: string): name is CriterionName {
 /**
  * A built-in criterion by name (for command lines and configs); `seed` is used by `random` (default 0). The name is
  * typed; a name that is not one (from untyped JavaScript) is an error listing the names.
+ *
+ * @param name - one of `CRITERION_NAMES`.
+ * @param options - `seed` for `random` (default 0).
+ *
+ * @example
+ * ```ts
+ * import { criterionByName, isCriterionName } from '@prune/core';
+ *
+ * const name = process.argv[2] ?? 'l1-norm';
+ * if (!isCriterionName(name)) throw new Error(`unknown criterion ${name}`);
+ * const criterion = criterionByName(name, { seed: 7 });
+ * ```
  */
 export function criterionByName(name: CriterionName, options: { seed?: number } = {}): ImportanceCriterion {
   switch (name) {

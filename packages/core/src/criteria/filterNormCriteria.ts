@@ -30,12 +30,31 @@ function filterPowerSums(group: ChannelGroup, p: 1 | 2): Float64Array {
 /**
  * The L1 norm of each channel's filters (Li et al. 2017): the kernel slice of every coupled source, no bias, summed
  * over the group's sources. Needs weights only.
+ *
+ *
+ * @example
+ * ```ts
+ * import { l1NormImportance, scoreChannels } from '@prune/core';
+ *
+ * // Weights only: no data needed.
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * ```
  */
 export function l1NormImportance(): ImportanceCriterion {
   return { name: 'l1-norm', requires: [], score: (ctx) => filterPowerSums(ctx.group, 1) };
 }
 
-/** The L2 norm of each channel's filters over every coupled source taken together (kernel slices, no bias). */
+/**
+ * The L2 norm of each channel's filters over every coupled source taken together (kernel slices, no bias).
+ *
+ *
+ * @example
+ * ```ts
+ * import { l2NormImportance, planPruning } from '@prune/core';
+ *
+ * const plan = await planPruning(model, { ratio: 0.25, criterion: l2NormImportance() });
+ * ```
+ */
 export function l2NormImportance(): ImportanceCriterion {
   return { name: 'l2-norm', requires: [], score: (ctx) => filterPowerSums(ctx.group, 2).map(Math.sqrt) };
 }

@@ -96,6 +96,19 @@ function givenStats(model: LayersModel, group: ChannelGroup, stats: ChannelStats
  * Scores every channel of the pruning group of `context.layer` with `criterion`, after checking that the layer
  * exists and heads a prunable group and that the context holds what the criterion requires (a clear error naming
  * the criterion if not).
+ *
+ * @param criterion - the importance criterion (`l1NormImportance()`, `meanActivationImportance()`, your own, …).
+ * @param context - `model`, `layer` (any source of the group), and what the criterion needs: `data` (inputs, labels) or precomputed `stats`.
+ * @returns One score per channel of the layer's group, higher = more important.
+ *
+ * @example
+ * ```ts
+ * import { meanActivationImportance, rankChannels, scoreChannels } from '@prune/core';
+ *
+ * const criterion = meanActivationImportance();
+ * const scores = await scoreChannels(criterion, { model, layer: 'conv2', data });
+ * const order = rankChannels(scores); // weakest first
+ * ```
  */
 export async function scoreChannels(criterion: ImportanceCriterion, context: ImportanceContext): Promise<Float64Array> {
   const { model } = context;

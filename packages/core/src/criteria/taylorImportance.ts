@@ -10,6 +10,19 @@ const EPSILON = 1e-7;
 /**
  * The default loss: binary cross-entropy on a single probability output, or categorical cross-entropy on a
  * probability vector with class-index or one-hot labels, per example.
+ *
+ * @param labels - class indices, one-hot rows, or 0/1 for a single probability output.
+ * @param output - the model's output for the batch, probabilities.
+ * @returns The loss of each example.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { defaultLoss } from '@prune/core';
+ *
+ * const loss = defaultLoss(tf.tensor1d([1, 0]), tf.tensor2d([[0.9], [0.2]]));
+ * loss.print(); // binary cross-entropy per example: [0.105, 0.223]
+ * ```
  */
 export function defaultLoss(labels: tf.Tensor, output: tf.Tensor): tf.Tensor {
   const units = output.shape[output.rank - 1]!;
@@ -106,6 +119,16 @@ function planTaylor(ctx: ScoringContext, graph: FlatGraph, output: number): Tayl
  * change if the channel were zeroed. The gradient is the total one (through every later layer, coupled sources
  * included). For a linear layer followed by a ReLU the product equals the one taken after the ReLU. Needs data
  * and labels.
+ *
+ * @param options - `loss`: the loss whose change is estimated (default {@link defaultLoss}).
+ *
+ * @example
+ * ```ts
+ * import { scoreChannels, taylorImportance } from '@prune/core';
+ *
+ * // data needs labels: the loss is differentiated through the model.
+ * const scores = await scoreChannels(taylorImportance(), { model, layer: 'conv2', data });
+ * ```
  */
 export function taylorImportance(options: TaylorOptions = {}): ImportanceCriterion {
   const loss = options.loss ?? defaultLoss;

@@ -90,6 +90,21 @@ export interface MaskEvaluator {
  * the exact fast path of `sweepChannels` (per-channel contributions at the first linear consumer, updated from
  * the previous mask, then the tail), or everything after the layer where that path does not apply.
  * Holds the upstream values of every example until `dispose()`.
+ *
+ * @param model - the model; it is not changed.
+ * @param layer - the layer (any source of its group) whose channels are masked.
+ * @param data - inputs and labels, or precomputed features of the layer.
+ * @param options - `metric`, `output`, `batchSize`.
+ * @returns An evaluator: `evaluate(pruned)` gives the metric for a channel set; `dispose()` frees it.
+ *
+ * @example
+ * ```ts
+ * import { createMaskEvaluator } from '@prune/core';
+ *
+ * const evaluator = await createMaskEvaluator(model, 'conv2', data);
+ * console.log(evaluator.baseline, evaluator.evaluate([2, 9]).metric);
+ * evaluator.dispose();
+ * ```
  */
 export async function createMaskEvaluator(
   model: LayersModel,

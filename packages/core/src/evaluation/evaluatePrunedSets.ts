@@ -28,6 +28,20 @@ export interface PrunedSetsResult {
  * The model's metric with each given set of a layer group's channels pruned (as `applyChannelMask` and `pruneChannels` give), for arbitrary
  * sets (what-if pruning, ablations), through the same exact fast path as {@link sweepChannels}: a
  * {@link createMaskEvaluator} run over the sets in order, then disposed. An empty set is the unpruned model.
+ *
+ * @param model - the model; it is not changed.
+ * @param layer - the layer (any source of its group).
+ * @param data - inputs and labels to evaluate on.
+ * @param sets - channel sets to prune, one evaluation each.
+ * @param options - `metric`, `output`, `batchSize`.
+ *
+ * @example
+ * ```ts
+ * import { evaluatePrunedSets } from '@prune/core';
+ *
+ * const result = await evaluatePrunedSets(model, 'conv2', data, [[], [0], [0, 1]]);
+ * console.log(result.metrics); // the unpruned model, then channel 0, then 0 and 1 pruned
+ * ```
  */
 export async function evaluatePrunedSets(
   model: LayersModel,

@@ -9,7 +9,19 @@ export interface Metric {
   compute(predictions: Float32Array, labels: ArrayLike<number> | null, outputSize: number): number;
 }
 
-/** Accuracy of a single probability output thresholded at `threshold` (default 0.5: "same" when p ≥ 0.5) against 0/1 labels. */
+/**
+ * Accuracy of a single probability output thresholded at `threshold` (default 0.5: "same" when p ≥ 0.5) against 0/1 labels.
+ *
+ * @param threshold - a probability at or above it predicts 1 (default 0.5).
+ *
+ * @example
+ * ```ts
+ * import { binaryAccuracy } from '@prune/core';
+ *
+ * const acc = binaryAccuracy().compute(new Float32Array([0.9, 0.2, 0.6]), [1, 0, 0], 1);
+ * console.log(acc); // 2 of 3 right: 0.667
+ * ```
+ */
 export function binaryAccuracy(threshold = 0.5): Metric {
   return {
     name: 'accuracy',
@@ -26,7 +38,18 @@ export function binaryAccuracy(threshold = 0.5): Metric {
   };
 }
 
-/** Accuracy of the arg-max of a multi-class output against class indices or one-hot rows. */
+/**
+ * Accuracy of the arg-max of a multi-class output against class indices or one-hot rows.
+ *
+ *
+ * @example
+ * ```ts
+ * import { categoricalAccuracy } from '@prune/core';
+ *
+ * const probs = new Float32Array([0.1, 0.9, 0.8, 0.2]); // two examples, two classes
+ * console.log(categoricalAccuracy().compute(probs, [1, 1], 2)); // 0.5
+ * ```
+ */
 export function categoricalAccuracy(): Metric {
   return {
     name: 'accuracy',
@@ -53,7 +76,18 @@ function argMax(values: ArrayLike<number>, offset: number, size: number): number
   return best;
 }
 
-/** The default metric for an output of `outputSize` values: binary accuracy at 0.5 for one, categorical accuracy otherwise. */
+/**
+ * The default metric for an output of `outputSize` values: binary accuracy at 0.5 for one, categorical accuracy otherwise.
+ *
+ * @param outputSize - values per example of the model's output (1 for a single probability).
+ *
+ * @example
+ * ```ts
+ * import { defaultMetric } from '@prune/core';
+ *
+ * console.log(defaultMetric(1).name, defaultMetric(10).name);
+ * ```
+ */
 export function defaultMetric(outputSize: number): Metric {
   return outputSize === 1 ? binaryAccuracy() : categoricalAccuracy();
 }

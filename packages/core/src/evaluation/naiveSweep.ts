@@ -25,6 +25,21 @@ export function predictOutput(model: LayersModel, inputs: tf.Tensor[], output: n
  * The lab's sweep, kept as the reference: for each K, a copy of the whole model with the K weakest channels of the
  * layer's group masked ({@link applyChannelMask}), evaluated on every example. Costs one full evaluation (and one
  * copy) per K.
+ *
+ * @param model - the model; it is not changed.
+ * @param layer - the layer (any source of its group) to prune.
+ * @param order - channel indices, weakest first.
+ * @param data - inputs and labels to evaluate on.
+ * @param options - `ks`, `metric`, `output`, `batchSize`, `keepPredictions`.
+ *
+ * @example
+ * ```ts
+ * import { l1NormImportance, naiveSweep, rankChannels, scoreChannels } from '@prune/core';
+ *
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
+ * const slow = await naiveSweep(model, 'conv2', order, data, { ks: [4, 8] });
+ * ```
  */
 export async function naiveSweep(
   model: LayersModel,

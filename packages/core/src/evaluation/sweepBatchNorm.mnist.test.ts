@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadMnist, subsetSplit } from '@prune/mnist-pairs';
+import { subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { describe, expect, it } from 'vitest';
 import { scoreChannels } from '../criteria/importance';
 import { rankChannels } from '../criteria/rankChannels';

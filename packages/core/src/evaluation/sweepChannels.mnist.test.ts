@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { loadMnist, makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ablationImportance } from '../criteria/ablationImportance';

@@ -20,6 +20,24 @@ export interface FastSweepOptions extends SweepOptions {
  * consumer's input depends on another consumer) the consumers run on masked inputs, and everything after them, per
  * K; `result.path` and `result.note` say which. Works through nested models, BatchNormalization, Add, Concatenate,
  * depthwise convolutions and on every application of a shared layer.
+ *
+ * @param model - the model; it is not changed.
+ * @param layer - the layer (any source of its group) to prune.
+ * @param order - channel indices, weakest first (`rankChannels`).
+ * @param data - inputs and labels to evaluate on.
+ * @param options - `ks` (default 1 … P-1), `metric`, `output`, `batchSize`, `keepPredictions`, `onProgress`.
+ * @returns The metric per K, the unpruned baseline, and which path computed them.
+ *
+ * @example
+ * ```ts
+ * import { l1NormImportance, rankChannels, scoreChannels } from '@prune/core';
+ * import { sweepChannels } from '@prune/core';
+ *
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
+ * const sweep = await sweepChannels(model, 'conv2', order, data);
+ * for (const p of sweep.points) console.log(`K=${p.k} accuracy ${p.metric.toFixed(4)}`);
+ * ```
  */
 export async function sweepChannels(
   model: LayersModel,

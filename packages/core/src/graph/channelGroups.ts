@@ -370,6 +370,19 @@ function locate(model: LayersModel, path: string): { layer: Layer; path: string 
  * The pruning group of a layer's output channels: its coupled sources, the layers on the way and every consumer,
  * across nested models and shared layers. Throws a clear error naming the layer when the channels cannot be removed
  * (they reach a model input or output, a layer that mixes channels, or a layer class the table does not know).
+ *
+ * @param model - the model (Sequential, functional, nested models and shared layers welcome).
+ * @param layer - any source of the group, by name or path (`'conv2'`, `'encoder/conv2'`).
+ * @param graph - the model's flat graph, when the caller already has it (default: built here).
+ * @returns The group: its sources, the layers on the way, its consumers and couplings.
+ *
+ * @example
+ * ```ts
+ * import { channelGroup } from '@prune/core';
+ *
+ * const group = channelGroup(model, 'conv2');
+ * console.log(group.channels, group.consumers.map((m) => m.path)); // 32 ['dense1']
+ * ```
  */
 export function channelGroup(model: LayersModel, layer: string, graph: FlatGraph = flattenModel(model)): ChannelGroup {
   return groupOfLayer(model, layer, graph).group;
@@ -402,6 +415,19 @@ function walkGroup(model: LayersModel, graph: FlatGraph, target: { layer: Layer;
 /**
  * Every pruning group of a model, in the model's order, each once whichever of its sources is asked for; and the
  * source layers whose groups cannot be pruned, each with the reason.
+ *
+ * @param model - the model.
+ * @param graph - the model's flat graph, when the caller already has it (default: built here).
+ * @returns The groups, the refused source layers with their reasons, and the graph.
+ *
+ * @example
+ * ```ts
+ * import { channelGroups } from '@prune/core';
+ *
+ * const { groups, refused } = channelGroups(model);
+ * for (const g of groups) console.log(g.id, g.channels, g.couplings);
+ * for (const r of refused) console.log(`${r.layer} cannot be pruned: ${r.reason}`);
+ * ```
  */
 export function channelGroups(model: LayersModel, graph: FlatGraph = flattenModel(model)): ModelGroups {
   const groups: ChannelGroup[] = [];

@@ -28,7 +28,22 @@ export function mapKey(map: ChannelIndexMap): string {
   return `${map.size}:${map.start}:${map.multiplier}:${map.positions}:${map.positionStride}`;
 }
 
-/** The indices along the last axis that the given channels occupy under `map`, ascending. */
+/**
+ * The indices along the last axis that the given channels occupy under `map`, ascending.
+ *
+ * @param map - where a group's channels sit along a layer's last axis (a member application's `map`).
+ * @param channels - channel indices of the group.
+ * @returns The positions along the last axis, ascending.
+ *
+ * @example
+ * ```ts
+ * import { channelGroup, mapChannelIndices } from '@prune/core';
+ *
+ * // Which rows of the Dense after a Flatten read channels 0 and 3 of conv2.
+ * const { consumers } = channelGroup(model, 'conv2');
+ * const rows = mapChannelIndices(consumers[0]!.applications[0]!.map, [0, 3]);
+ * ```
+ */
 export function mapChannelIndices(map: ChannelIndexMap, channels: ArrayLike<number>): number[] {
   const result: number[] = [];
   for (let s = 0; s < map.positions; s += 1) {

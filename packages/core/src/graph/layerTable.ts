@@ -78,7 +78,13 @@ export interface LayerSemantics {
 }
 
 type Config = Record<string, unknown>;
-type Entry = (layer: Layer, config: Config) => Partial<LayerSemantics> & Pick<LayerSemantics, 'role' | 'cost'>;
+type Describe = (layer: Layer, config: Config) => Partial<Omit<LayerSemantics, 'role'>> & Pick<LayerSemantics, 'cost'>;
+/** One class of the table: its role (fixed per class) and how to read the rest from a layer instance. */
+interface Entry {
+  role: ChannelRole;
+  describe: Describe;
+}
+const entry = (role: ChannelRole, describe: Describe): Entry => ({ role, describe });
 
 const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1);
 const last = (shape: readonly number[]): number => shape[shape.length - 1] ?? 1;
@@ -108,10 +114,10 @@ function fused(config: Config): { values: ValueSemantics; refusal?: string } {
 }
 
 /** A layer with its own filters or units: readable unless channels-first, prunable unless its activation mixes. */
-function sourceChecks(config: Config): Pick<LayerSemantics, 'role' | 'values' | 'refusal' | 'outputRefusal'> {
+function sourceChecks(config: Config): Pick<LayerSemantics, 'values' | 'refusal' | 'outputRefusal'> {
   const layout = channelsFirst(config);
   const activation = fused(config);
-  return { role: 'source', values: activation.values, refusal: layout, outputRefusal: layout ?? activation.refusal };
+  return { values: activation.values, refusal: layout, outputRefusal: layout ?? activation.refusal };
 }
 
 /** One flop per output element for a non-linear fused activation. */
@@ -151,9 +157,8 @@ function kernelCost(config: Config, output: number[], macs: number): LayerCost {
 }
 
 /** Dense, Conv1D, Conv2D: kernel [..., in, out], bias [out]. */
-const kernelLayer =
-  (linear: LayerSemantics['linear'] | undefined): Entry =>
-  (layer, config) => {
+const kernelLayer = (linear: LayerSemantics['linear'] | undefined): Entry =>
+  entry('source', (layer, config) => {
     const rank = weightShape(layer, 'kernel').length || 2;
     const isDense = layer.getClassName() === 'Dense';
     return {
@@ -168,21 +173,21 @@ const kernelLayer =
         return kernelCost(config, output, isDense ? product(inputs[0]!) * last(output) : product(output) * window);
       },
     };
-  };
+  });
 
 const TABLE: Record<string, Entry> = {
   Dense: kernelLayer('dense'),
   Conv1D: kernelLayer('conv1d'),
   Conv2D: kernelLayer('conv2d'),
-  Conv2DTranspose: (layer, config) => ({
+  Conv2DTranspose: entry('source', (layer, config) => ({
     ...sourceChecks(config),
     // kernel [kh, kw, out, in]
     outputs: [axis('kernel', 2), axis('bias', 0)],
     inputs: [axis('kernel', 3)],
     widthField: 'filters',
     cost: ({ inputs, output }) => kernelCost(config, output, product(inputs[0]!) * product(weightShape(layer, 'kernel').slice(0, 3))),
-  }),
-  SeparableConv2D: (layer, config) => {
+  })),
+  SeparableConv2D: entry('source', (layer, config) => {
     const m = depthMultiplierOf(layer);
     return {
       ...sourceChecks(config),
@@ -197,11 +202,10 @@ const TABLE: Record<string, Entry> = {
         return kernelCost(config, output, depthwise + pointwise);
       },
     };
-  },
-  DepthwiseConv2D: (layer, config) => {
+  }),
+  DepthwiseConv2D: entry('channelwise', (layer, config) => {
     const m = depthMultiplierOf(layer);
     return {
-      role: 'channelwise',
       values: fused(config).values,
       refusal: channelsFirst(config) ?? fused(config).refusal,
       channelWeights: [axis('depthwise_kernel', 2), axis('bias', 0, m)],
@@ -211,36 +215,33 @@ const TABLE: Record<string, Entry> = {
         return kernelCost(config, output, product(output) * kh * kw);
       },
     };
-  },
-  BatchNormalization: (_layer, config) => {
+  }),
+  BatchNormalization: entry('channelwise', (_layer, config) => {
     const a = Number(config['axis'] ?? -1);
     return {
-      role: 'channelwise',
       values: 'separable',
       refusal: a === -1 ? undefined : `it normalises axis ${a}; only the channel (last) axis, -1, is supported`,
       channelWeights: ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((w) => axis(w, 0)),
       // Inference folds it into one scale and one shift per element.
       cost: ({ output }) => ({ macs: product(output), flops: 2 * product(output) }),
     };
-  },
-  PReLU: () => ({
-    role: 'channelwise',
+  }),
+  PReLU: entry('channelwise', () => ({
     values: 'zero-preserving',
     channelWeights: [axis('alpha', -1)],
     cost: ({ output }) => ({ macs: 0, flops: product(output) }),
-  }),
-  Activation: (_layer, config) => ({ role: 'elementwise', ...fused(config), cost: ({ output }) => ({ macs: 0, flops: activationFlops(config, product(output)) }) }),
+  })),
+  Activation: entry('elementwise', (_layer, config) => ({ ...fused(config), cost: ({ output }) => ({ macs: 0, flops: activationFlops(config, product(output)) }) })),
   ReLU: elementwise('zero-preserving', 1),
   LeakyReLU: elementwise('zero-preserving', 1),
   ELU: elementwise('zero-preserving', 1),
   ThresholdedReLU: elementwise('zero-preserving', 1),
-  Softmax: () => ({ role: 'refused', values: 'mixing', refusal: 'softmax mixes channels', cost: ({ output }) => ({ macs: 0, flops: product(output) }) }),
-  LayerNormalization: () => ({
-    role: 'refused',
+  Softmax: entry('refused', () => ({ values: 'mixing', refusal: 'softmax mixes channels', cost: ({ output }) => ({ macs: 0, flops: product(output) }) })),
+  LayerNormalization: entry('refused', () => ({
     values: 'mixing',
     refusal: 'it normalises over channels, so every channel depends on the others',
     cost: ({ output }) => ({ macs: product(output), flops: 5 * product(output) }),
-  }),
+  })),
   Dropout: elementwise('zero-preserving', 0),
   SpatialDropout1D: elementwise('zero-preserving', 0),
   GaussianNoise: elementwise('zero-preserving', 0),
@@ -259,26 +260,25 @@ const TABLE: Record<string, Entry> = {
   ZeroPadding2D: spatial(),
   Cropping2D: spatial(),
   UpSampling2D: spatial(),
-  Flatten: (_layer, config) => ({ role: 'flatten', values: 'zero-preserving', refusal: channelsFirst(config), cost: () => ({ macs: 0, flops: 0 }) }),
-  Reshape: () => ({ role: 'reshape', values: 'zero-preserving', cost: () => ({ macs: 0, flops: 0 }) }),
+  Flatten: entry('flatten', (_layer, config) => ({ values: 'zero-preserving', refusal: channelsFirst(config), cost: () => ({ macs: 0, flops: 0 }) })),
+  Reshape: entry('reshape', () => ({ values: 'zero-preserving', cost: () => ({ macs: 0, flops: 0 }) })),
   Add: merge(),
   Multiply: merge(),
   Subtract: merge(),
   Average: merge(),
   Maximum: merge(),
   Minimum: merge(),
-  Concatenate: (_layer, config) => ({ role: 'concat', values: 'zero-preserving', axis: Number(config['axis'] ?? -1), cost: () => ({ macs: 0, flops: 0 }) }),
-  InputLayer: () => ({ role: 'input', values: 'zero-preserving', cost: () => ({ macs: 0, flops: 0 }) }),
+  Concatenate: entry('concat', (_layer, config) => ({ values: 'zero-preserving', axis: Number(config['axis'] ?? -1), cost: () => ({ macs: 0, flops: 0 }) })),
+  InputLayer: entry('input', () => ({ values: 'zero-preserving', cost: () => ({ macs: 0, flops: 0 }) })),
 };
 
 function elementwise(values: ValueSemantics, flopsPerElement: number): Entry {
-  return () => ({ role: 'elementwise', values, cost: ({ output }) => ({ macs: 0, flops: flopsPerElement * product(output) }) });
+  return entry('elementwise', () => ({ values, cost: ({ output }) => ({ macs: 0, flops: flopsPerElement * product(output) }) }));
 }
 
 /** Windowed pooling: one flop per window element read. */
 function pooling(): Entry {
-  return (_layer, config) => ({
-    role: 'elementwise',
+  return entry('elementwise', (_layer, config) => ({
     values: 'zero-preserving',
     refusal: channelsFirst(config),
     cost: ({ output }) => {
@@ -286,36 +286,73 @@ function pooling(): Entry {
       const window = Array.isArray(size) ? product(size.map(Number)) : Number(size ?? 1);
       return { macs: 0, flops: product(output) * window };
     },
-  });
+  }));
 }
 
 function globalPooling(): Entry {
-  return (_layer, config) => ({ role: 'elementwise', values: 'zero-preserving', refusal: channelsFirst(config), cost: ({ inputs }) => ({ macs: 0, flops: product(inputs[0]!) }) });
+  return entry('elementwise', (_layer, config) => ({ values: 'zero-preserving', refusal: channelsFirst(config), cost: ({ inputs }) => ({ macs: 0, flops: product(inputs[0]!) }) }));
 }
 
 function spatial(): Entry {
-  return (_layer, config) => ({ role: 'elementwise', values: 'zero-preserving', refusal: channelsFirst(config), cost: () => ({ macs: 0, flops: 0 }) });
+  return entry('elementwise', (_layer, config) => ({ values: 'zero-preserving', refusal: channelsFirst(config), cost: () => ({ macs: 0, flops: 0 }) }));
 }
 
 /** One flop per element per extra input. */
 function merge(): Entry {
-  return () => ({ role: 'merge', values: 'separable', cost: ({ inputs, output }) => ({ macs: 0, flops: (inputs.length - 1) * product(output) }) });
+  return entry('merge', () => ({ values: 'separable', cost: ({ inputs, output }) => ({ macs: 0, flops: (inputs.length - 1) * product(output) }) }));
 }
 
 /** The layer classes the table describes. */
 export const KNOWN_LAYER_CLASSES: readonly string[] = Object.keys(TABLE);
+
+/** A layer class of the table and its {@link ChannelRole}. */
+export interface SupportedLayer {
+  className: string;
+  role: ChannelRole;
+}
+
+/**
+ * Every layer class @prune/core knows, with its role, read from the one layer table (the docs' table of supported
+ * layers is made from it). A role can still refuse one configuration (channelsFirst, a BatchNormalization off the
+ * last axis, an activation that mixes channels): {@link layerSemantics} of the layer says why.
+ *
+ * @returns The classes in the table's order.
+ *
+ * @example
+ * ```ts
+ * import { supportedLayers } from '@prune/core';
+ *
+ * const sources = supportedLayers().filter((l) => l.role === 'source');
+ * console.log(sources.map((l) => l.className));
+ * // ['Dense', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'SeparableConv2D']
+ * ```
+ */
+export function supportedLayers(): SupportedLayer[] {
+  return Object.entries(TABLE).map(([className, { role }]) => ({ className, role }));
+}
 
 const cache = new WeakMap<Layer, LayerSemantics>();
 
 /**
  * The semantics of a layer, from the one table of layer classes in @prune/core. A class the table does not know
  * (a custom layer) comes back with role `refused`, a reason naming it and no cost: never a guess.
+ *
+ * @param layer - a layer of a model (`model.getLayer(name)`).
+ * @returns The layer's entry: role, value semantics, channel weight axes and cost.
+ *
+ * @example
+ * ```ts
+ * import { layerSemantics } from '@prune/core';
+ *
+ * const s = layerSemantics(model.getLayer('conv2'));
+ * console.log(s.role, s.outputs.map((w) => w.weight)); // 'source' ['kernel', 'bias']
+ * ```
  */
 export function layerSemantics(layer: Layer): LayerSemantics {
   const cached = cache.get(layer);
   if (cached !== undefined) return cached;
   const className = layer.getClassName();
-  const entry = TABLE[className];
+  const known = TABLE[className];
   const base: LayerSemantics = {
     className,
     role: 'refused',
@@ -327,7 +364,10 @@ export function layerSemantics(layer: Layer): LayerSemantics {
     refusal: `layer class '${className}' is not in @prune/core's layer table`,
     cost: () => null,
   };
-  const semantics: LayerSemantics = entry === undefined ? base : { ...base, refusal: undefined, values: 'zero-preserving', ...entry(layer, layer.getConfig() as Config) };
+  const semantics: LayerSemantics =
+    known === undefined
+      ? base
+      : { ...base, refusal: undefined, values: 'zero-preserving', role: known.role, ...known.describe(layer, layer.getConfig() as Config) };
   if (semantics.role === 'refused' && semantics.refusal === undefined) semantics.refusal = `${className} is not supported`;
   cache.set(layer, semantics);
   return semantics;

@@ -20,6 +20,20 @@ export interface CheckedChannelMask extends ChannelMask {
 /**
  * The mask of the K weakest channels of a layer: the first K entries of `order` (from `rankChannels`).
  * K must be an integer in 0 … P-1 (pruning every channel would cut the network).
+ *
+ * @param layer - the layer (any source of its group) whose channels are masked.
+ * @param order - channel indices, weakest first (`rankChannels`).
+ * @param k - how many of the weakest to prune, 0 … P-1.
+ *
+ * @example
+ * ```ts
+ * import { applyChannelMask, l1NormImportance, maskWeakest } from '@prune/core';
+ * import { rankChannels, scoreChannels } from '@prune/core';
+ *
+ * const scores = await scoreChannels(l1NormImportance(), { model, layer: 'conv2' });
+ * const order = rankChannels(scores);
+ * const masked = await applyChannelMask(model, maskWeakest('conv2', order, 8));
+ * ```
  */
 export function maskWeakest(layer: string, order: ArrayLike<number>, k: number): CheckedChannelMask {
   const channels = order.length;
@@ -34,6 +48,17 @@ export function maskWeakest(layer: string, order: ArrayLike<number>, k: number):
 /**
  * A mask pruning the given channels of a layer with P channels; indices must be distinct integers in 0 … P-1,
  * and at least one channel must stay.
+ *
+ * @param layer - the layer (any source of its group).
+ * @param channels - the group's channel count P.
+ * @param pruned - the channel indices to prune.
+ *
+ * @example
+ * ```ts
+ * import { maskChannels, pruneChannels } from '@prune/core';
+ *
+ * const pruned = await pruneChannels(model, maskChannels('conv2', 32, [3, 7, 12]));
+ * ```
  */
 export function maskChannels(layer: string, channels: number, pruned: ArrayLike<number> | Iterable<number>): CheckedChannelMask {
   const list = checkPruned('maskChannels', layer, channels, pruned, false);

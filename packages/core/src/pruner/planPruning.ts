@@ -119,6 +119,18 @@ export async function planStep(model: LayersModel, options: CheckedOptions, step
  * The dry run of {@link pruneModel}: the plan of its first step (which channels of which groups it would remove,
  * the scores behind the choice, the groups left alone and why) without changing or copying the model. With
  * `steps` > 1 later steps rank the channels of the fine-tuned model, so only the first is planned here.
+ *
+ * @param model - the model; it is not changed.
+ * @param options - as for {@link pruneModel} (`steps` and `fineTune` are ignored).
+ * @returns Per group, the channels that would go, and the refused layers with reasons.
+ *
+ * @example
+ * ```ts
+ * import { planPruning } from '@prune/core';
+ *
+ * const plan = await planPruning(model, { ratio: 0.3, strategy: 'global' });
+ * for (const g of plan.groups) console.log(g.group, `${g.pruned.length}/${g.channels}`);
+ * ```
  */
 export async function planPruning(model: LayersModel, options: PruningOptions): Promise<PruningPlan> {
   return planStep(model, checkOptions(options), 1, { original: new Map(), removed: new Map() });

@@ -36,6 +36,19 @@ function overall(steps: PruneModelResult['steps'], first: LayersModel, last: Lay
  * fine-tuned model. Every option is checked before any work; groups that cannot be pruned (their channels reach a
  * model output or an unknown layer) are left alone and listed with the reason in each plan's `refused`. For a dry
  * run, see {@link planPruning}.
+ *
+ * @param model - the model; it is not changed.
+ * @param options - `ratio` or `ratios`, `strategy`, `criterion` and `data`, `exclude`, `roundTo`, `minChannels`, `steps` and `fineTune`; see {@link PruningOptions}.
+ * @returns The pruned model, each step's plan and report, and the report from first model to last.
+ *
+ * @example
+ * ```ts
+ * import { pruneModel } from '@prune/core';
+ *
+ * const { model: pruned, report } = await pruneModel(model, { ratio: 0.3 });
+ * const { params } = report.totals;
+ * console.log(`${params.before} → ${params.after} parameters`);
+ * ```
  */
 export async function pruneModel(model: LayersModel, options: PruningOptions): Promise<PruneModelResult> {
   const checked = checkOptions(options);

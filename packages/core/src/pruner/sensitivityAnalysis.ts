@@ -63,6 +63,19 @@ function checkRatios(ratios: readonly number[]): number[] {
  * where the group's consumers allow it). A group early in a residual chain still re-runs most of the network per
  * ratio, so the cost lies between one evaluation pass per group and one per point. Use it to see which groups
  * tolerate pruning, and {@link ratiosFromSensitivity} to turn it into per-layer ratios for `pruneModel`.
+ *
+ * @param model - the model; it is not changed.
+ * @param data - inputs and labels to measure on (held out from training).
+ * @param options - `ratios` (default 0.25, 0.5, 0.75), `criterion`, `layers`, `metric`, `output`, `batchSize`.
+ * @returns The baseline metric and, per group, the metric at each ratio.
+ *
+ * @example
+ * ```ts
+ * import { sensitivityAnalysis } from '@prune/core';
+ *
+ * const s = await sensitivityAnalysis(model, data, { ratios: [0.25, 0.5] });
+ * for (const g of s.groups) console.log(g.group, g.points.map((p) => p.metric));
+ * ```
  */
 export async function sensitivityAnalysis(model: LayersModel, data: EvalData, options: SensitivityOptions = {}): Promise<SensitivityResult> {
   const ratios = checkRatios(options.ratios ?? [0.25, 0.5, 0.75]);
@@ -102,6 +115,19 @@ export async function sensitivityAnalysis(model: LayersModel, data: EvalData, op
  * Per-group ratios from a sensitivity analysis: for each group the largest analysed ratio up to which every metric
  * stays within `maxDrop` of the baseline (0 when the smallest does not), keyed by group id, ready for
  * `pruneModel({ ratios })`.
+ *
+ * @param result - a {@link sensitivityAnalysis} result.
+ * @param options - `maxDrop`: the largest metric drop allowed per group.
+ * @returns Per group (by its name), the largest ratio within `maxDrop`.
+ *
+ * @example
+ * ```ts
+ * import { pruneModel, ratiosFromSensitivity, sensitivityAnalysis } from '@prune/core';
+ *
+ * const sensitivity = await sensitivityAnalysis(model, data);
+ * const ratios = ratiosFromSensitivity(sensitivity, { maxDrop: 0.01 });
+ * const { model: pruned } = await pruneModel(model, { ratios });
+ * ```
  */
 export function ratiosFromSensitivity(result: SensitivityResult, options: { maxDrop: number }): Record<string, number> {
   const { maxDrop } = options;

@@ -119,6 +119,19 @@ function planGroup(table: CutTable, group: ChannelGroup, pruned: readonly number
  * Plans the removal of the masked channels of every mask's group in one model: which weights of which layers lose
  * which indices, and which config fields change. Throws the group errors (naming the layer that blocks a group) and
  * errors for bad masks before any work.
+ *
+ * @param model - the model.
+ * @param masks - one mask or several.
+ * @param options - `coupled`: `'group'` (default) or `'refuse'`.
+ * @returns Per layer, the weight slices and config changes surgery would make.
+ *
+ * @example
+ * ```ts
+ * import { maskChannels, planSurgery } from '@prune/core';
+ *
+ * const plan = planSurgery(model, maskChannels('conv2', 32, [1, 2]));
+ * for (const l of plan.layers) console.log(l.path, l.cuts.map((c) => c.weight));
+ * ```
  */
 export function planSurgery(model: LayersModel, masks: ChannelMask | readonly ChannelMask[], options: SurgeryOptions = {}): SurgeryPlan {
   return planSurgeryFor(model, masks, options, 'pruneChannels');

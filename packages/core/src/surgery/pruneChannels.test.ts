@@ -13,7 +13,8 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMnist, makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 import {
   createSiameseModel,
   predictPairs,

@@ -30,6 +30,20 @@ function applyConfigChange(config: JsonObject, path: string, change: ConfigChang
  * Channels reaching a model input or output, a channel-mixing or unknown layer are refused with an error naming it,
  * before any work. The original model is left untouched; the new model is uncompiled and serialises as a plain
  * tfjs-layers model.
+ *
+ * @param model - the model; it is not changed.
+ * @param masks - one mask or several (different groups): all removed in one rebuild.
+ * @param options - `coupled`: `'group'` (default) prunes coupled layers together, `'refuse'` throws.
+ * @returns A new, smaller model that saves and loads as a plain tfjs-layers model.
+ *
+ * @example
+ * ```ts
+ * import { maskChannels, pruneChannels } from '@prune/core';
+ * import { fileSystem } from '@prune/core/node';
+ *
+ * const smaller = await pruneChannels(model, maskChannels('conv2', 32, [3, 7, 12]));
+ * await smaller.save(fileSystem('./pruned'));
+ * ```
  */
 export async function pruneChannels(model: LayersModel, masks: ChannelMask | readonly ChannelMask[], options: SurgeryOptions = {}): Promise<LayersModel> {
   return rebuildPruned(model, planSurgery(model, masks, options));

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_FILE_KEYS, MNIST_FILE_NAMES, MNIST_SHA256 } from '../constants';
 import { labelCounts } from '../labelCounts';
-import { loadMnist } from '../loadMnist';
+import { loadMnist } from './loadMnist';
 import { labelsIdx, removeTempDirs, tempDir } from '../test-utils/idxFixtures';
 import { downloadMnistFiles } from './downloadMnist';
 import { embeddedMnistDir } from './embeddedMnistDir';

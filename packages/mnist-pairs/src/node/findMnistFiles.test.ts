@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MNIST_FILE_KEYS, MNIST_FILE_NAMES, MNIST_SHA256 } from '../constants';
-import { loadMnist } from '../loadMnist';
+import { loadMnist } from './loadMnist';
 import { idxBytes, imagesIdx, labelsIdx, removeTempDirs, tempDir } from '../test-utils/idxFixtures';
 import type { Mnist } from '../types';
 import { sha256Hex } from './downloadMnist';

@@ -1,4 +1,5 @@
-import { loadMnist, makePairs, subsetSplit, type Mnist, type PairSet } from '@prune/mnist-pairs';
+import { makePairs, subsetSplit, type Mnist, type PairSet } from '@prune/mnist-pairs';
+import { loadMnist } from '@prune/mnist-pairs/node';
 
 let mnist: Promise<Mnist> | undefined;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_PIXELS, MNIST_MEAN, MNIST_STD } from './constants';
-import { labelCounts } from './labelCounts';
+import { IMAGE_PIXELS, MNIST_MEAN, MNIST_STD } from '../constants';
+import { labelCounts } from '../labelCounts';
 import { loadMnist } from './loadMnist';
-import type { Mnist } from './types';
+import type { Mnist } from '../types';
 
 const TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { ConfigError, parseArgs, type PruneConfig } from './parseArgs';
+
+/** Exit codes: 0 done, 1 failed (the message says why and what to do), 2 bad flags or values. */
+function parse(argv: string[]): PruneConfig | number {
+  try {
+    return parseArgs(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander printed help or the error
+    if (error instanceof ConfigError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<number> {
+  const config = parse(process.argv.slice(2));
+  if (typeof config === 'number') return config;
+  // Loaded after parsing, so --help and flag errors answer at once without loading tfjs.
+  const { runPrune } = await import('./runPrune');
+  const { createProgress } = await import('./progress');
+  const progress = createProgress(config.progress);
+  try {
+    await runPrune(config, { progress });
+    return 0;
+  } catch (error) {
+    progress.close();
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    if (process.env.PRUNE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,244 @@
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { selectBackend } from '@prune/backend';
+import {
+  countMacs,
+  countParams,
+  criterionByName,
+  evaluateModel,
+  measureLatency,
+  modelArtifacts,
+  pruneModel,
+  pruneToTarget,
+  quantizeArtifacts,
+  releaseSharedLayers,
+  type PruneModelResult,
+  type PruningOptions,
+  type PruningTarget,
+  type TargetResult,
+} from '@prune/core';
+import { fileSystem, MODEL_JSON } from '@prune/core/node';
+import { loadData, type LoadedData } from './data/loadData';
+import { fineTune } from './fineTune';
+import type { PruneConfig } from './parseArgs';
+import { createProgress, type Progress } from './progress';
+import { reportLines, type RunReport } from './runReport';
+
+const REPORT_JSON = 'report.json';
+
+/** Loads a layers model from files, turning tfjs's message for a layer class it does not know into one that says what to do. */
+export async function loadModel(path: string): Promise<LayersModel> {
+  try {
+    const model = await loadLayersModel(fileSystem(path));
+    releaseSharedLayers(model); // so that dispose() frees a shared encoder's weights too
+    return model;
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /Unknown layer: (\w+)/.exec(message);
+    if (unknown) {
+      throw new Error(
+        `${path}: layer class '${unknown[1]}' is not a tfjs-layers layer, so the model cannot be loaded; a custom Keras layer needs a tfjs ` +
+          `implementation registered with tf.serialization.registerClass, which this command cannot do — prune it from code instead`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Bytes of model.json and every weight file its manifest lists. */
+async function sizeOnDisk(path: string): Promise<number> {
+  const dir = path.endsWith(MODEL_JSON) ? dirname(path) : path;
+  const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as tf.io.ModelJSON;
+  const files = [MODEL_JSON, ...json.weightsManifest.flatMap((g) => g.paths)];
+  const sizes = await Promise.all(files.map(async (f) => (await stat(join(dir, f))).size));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** A batch of one seeded example per model input, for latency; sizes the model leaves open come from the data. */
+function latencyInputs(model: LayersModel, data: LoadedData | undefined): tf.Tensor[] {
+  return model.inputs.map((input, i) => {
+    const shape = input.shape.slice(1);
+    const example = shape.some((d) => d == null) ? data?.inputs.shape.slice(1) : shape;
+    if (example === undefined) {
+      throw new Error(`model input '${input.name}' has shape [${shape.map((d) => d ?? '?').join(', ')}] with unknown sizes: give --data (images with --size) so latency is measured on real sizes`);
+    }
+    return tf.randomNormal([1, ...(example as number[])], 0, 1, 'float32', i + 1);
+  });
+}
+
+function targetOf(config: PruneConfig, before: { params: number; macs: number }, inputs: tf.Tensor | tf.Tensor[]): PruningTarget {
+  const t = config.target!;
+  if (t.kind === 'latencyMs') return { latencyMs: t.ms, inputs, latency: { runs: config.latencyRuns, warmup: 2 } };
+  const value = 'fraction' in t ? Math.floor(before[t.kind] * t.fraction) : t.count;
+  return t.kind === 'params' ? { params: value } : { macs: value };
+}
+
+/** @prune/core's messages name its options; the command's user knows the flags. */
+function flagMessage(message: string): string {
+  const named = /^pruneModel: options\.(ratios|exclude) names '([^']+)', whose channels cannot be pruned/.exec(message);
+  const flag = (option: string) => (option === 'ratios' ? '--layer-ratios' : '--exclude');
+  const text = message
+    .replace(/pruneModel: options\.ratios/g, '--layer-ratios')
+    .replace(/pruneModel: options\.exclude/g, '--exclude')
+    .replace(/pruneToTarget: options\.target/g, '--target')
+    .replace(/^pruneToTarget: /, '');
+  // A group that cannot be pruned is left alone anyway: the fix is to stop naming it.
+  return named ? `${text}; remove '${named[2]}' from ${flag(named[1]!)}: groups that cannot be pruned are left alone without it` : text;
+}
+
+async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, file);
+}
+
+/** What {@link runPrune} reports as it goes, and where it prints the summary. */
+export interface RunOptions {
+  progress?: Progress;
+  print?: (line: string) => void;
+}
+
+/**
+ * The whole command: load the model (and data), measure it, prune it (by ratio or to a target), fine-tune,
+ * quantize, measure again, write the model, `report.json`, and print the report. Every input is checked before the
+ * long work starts.
+ */
+export async function runPrune(config: PruneConfig, options: RunOptions = {}): Promise<RunReport> {
+  const started = performance.now();
+  const progress = options.progress ?? createProgress(config.progress);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const backend = await selectBackend(config.backend);
+  progress.done(`backend: ${backend.backend} (${backend.reason})`);
+
+  progress.update(`loading ${config.model}`);
+  const model = await loadModel(config.model);
+  const sizeBefore = await sizeOnDisk(config.model);
+  const inputShapes = model.inputs.map((i) => i.shape.slice(1));
+  const outputUnits = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1] ?? 1;
+  progress.done(`loaded ${config.model}: '${model.name}', ${model.layers.length} layers, input ${inputShapes.map((s) => `[${s.map((d) => d ?? '?').join(', ')}]`).join(' and ')}`);
+
+  let data: LoadedData | undefined;
+  const held: tf.Tensor[] = [];
+  try {
+    if (config.data !== undefined) {
+      progress.update(`reading ${config.data}`);
+      data = await loadData(model, { data: config.data, ...(config.labels ? { labels: config.labels } : {}), ...(config.limit ? { limit: config.limit } : {}), preprocess: config.preprocess }, (done, total) =>
+        progress.update(`reading ${config.data}: image ${done}/${total}`),
+      );
+      held.push(data.inputs);
+      progress.done(`data: ${data.count} examples of ${data.source}${data.labels ? ', labelled' : ''}${data.classes ? ` (${data.classes.length} classes)` : ''}`);
+    }
+    const labelled = data?.labels !== undefined ? data : undefined;
+    if (config.fineTuneEpochs > 0 && labelled === undefined) throw new Error(`--fine-tune-epochs needs labels: an image folder, a .json file with "labels", or --labels for a .npy file`);
+    const inputs = latencyInputs(model, data);
+    held.push(...inputs);
+    const x = inputs.length === 1 ? inputs[0]! : inputs;
+    const latencyOptions = { runs: config.latencyRuns, warmup: 2 };
+
+    progress.update('measuring the model');
+    const before = { params: countParams(model).total, macs: countMacs(model).macs };
+    const latencyBefore = await measureLatency(model, x, latencyOptions);
+    const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: config.batchSize }) : undefined;
+    progress.done(`before: ${before.params.toLocaleString('en-US')} params, ${before.macs.toLocaleString('en-US')} MACs, ${latencyBefore.medianMs.toFixed(2)} ms${accuracyBefore !== undefined ? `, accuracy ${accuracyBefore.toFixed(4)}` : ''}`);
+
+    const pruning: PruningOptions = {
+      criterion: criterionByName(config.criterion, { seed: config.seed }),
+      strategy: config.strategy,
+      exclude: config.exclude,
+      minChannels: config.minChannels,
+      roundTo: config.roundTo,
+      batchSize: config.batchSize,
+      ...(data ? { data } : {}),
+      onProgress: (p) => progress.update(p.phase === 'score' ? `scoring channels (${config.criterion}): group ${p.done}/${p.total}` : `${p.phase}…`),
+    };
+    let result: PruneModelResult | TargetResult;
+    try {
+      if (config.target !== undefined) {
+        const target = targetOf(config, before, x);
+        result = await pruneToTarget(model, { ...pruning, target, onTry: (a) => progress.update(`searching the ratio: ${a.ratio.toFixed(4)} gives ${Number(a.value.toFixed(2)).toLocaleString('en-US')}`) });
+      } else {
+        result = await pruneModel(model, { ...pruning, ratio: config.ratio ?? 0, ratios: config.layerRatios });
+      }
+    } catch (error) {
+      throw new Error(flagMessage((error as Error).message));
+    }
+    const pruned = result.model;
+    const plan = result.steps[0]!.plan;
+    progress.done(`pruned ${plan.groups.filter((g) => g.pruned.length > 0).length} of ${plan.groups.length} groups (${plan.refused.length} left alone as they cannot be pruned, ${plan.excluded.length} excluded)`);
+    try {
+      const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: config.batchSize }) : undefined;
+      let losses: number[] | undefined;
+      let accuracyTuned: number | undefined;
+      if (config.fineTuneEpochs > 0 && labelled) {
+        losses = await fineTune(pruned, labelled, {
+          epochs: config.fineTuneEpochs,
+          learningRate: config.learningRate,
+          batchSize: config.batchSize,
+          onEpoch: (e, loss) => progress.update(`fine-tuning: epoch ${e}/${config.fineTuneEpochs}, loss ${loss.toFixed(4)}`),
+        });
+        accuracyTuned = evaluateModel(pruned, labelled, { batchSize: config.batchSize });
+        progress.done(`fine-tuned ${config.fineTuneEpochs} epoch(s): loss ${losses.map((l) => l.toFixed(4)).join(' → ')}, accuracy ${accuracyTuned.toFixed(4)}`);
+      }
+
+      progress.update('measuring the pruned model');
+      const latencyAfter = await measureLatency(pruned, x, latencyOptions);
+      let artifacts = await modelArtifacts(pruned);
+      let quantization: RunReport['quantization'];
+      let accuracyQuantized: number | undefined;
+      if (config.quantize !== undefined) {
+        const q = quantizeArtifacts(artifacts, config.quantize);
+        artifacts = q.artifacts;
+        quantization = { dtype: q.dtype, weights: q.quantized, weightBytes: q.bytes };
+        if (labelled) {
+          // Measured on the model as any tfjs loader reads the quantized weights back.
+          const reloaded = await loadLayersModel(tf.io.fromMemory(q.artifacts));
+          releaseSharedLayers(reloaded);
+          accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: config.batchSize });
+          reloaded.dispose();
+        }
+        progress.done(`quantized ${q.quantized} weights to ${q.dtype}: ${q.bytes.before.toLocaleString('en-US')} → ${q.bytes.after.toLocaleString('en-US')} bytes`);
+      }
+
+      progress.update(`writing ${config.out}`);
+      await fileSystem(config.out).save!(artifacts);
+      const sizeAfter = await sizeOnDisk(config.out);
+      const report: RunReport = {
+        version: 1,
+        model: { path: config.model, name: model.name, inputShapes, outputUnits },
+        out: config.out,
+        backend: { name: backend.backend, reason: backend.reason },
+        criterion: plan.criterion,
+        strategy: config.strategy,
+        ratio: 'ratio' in result ? result.ratio : (config.ratio ?? 0),
+        layerRatios: config.layerRatios,
+        ...('kind' in result ? { target: { kind: result.kind, value: result.target, achieved: result.achieved, attempts: result.attempts } } : {}),
+        groups: result.report.groups,
+        excluded: plan.excluded,
+        refused: plan.refused,
+        totals: result.report.totals,
+        latency: { backend: backend.backend, batch: 1, runs: config.latencyRuns, medianMs: { before: latencyBefore.medianMs, after: latencyAfter.medianMs }, before: latencyBefore, after: latencyAfter },
+        ...(data ? { data: { source: data.source, examples: data.count, labelled: data.labels !== undefined, ...(data.classes ? { classes: data.classes } : {}) } } : {}),
+        ...(accuracyBefore !== undefined
+          ? { accuracy: { before: accuracyBefore, pruned: accuracyPruned!, ...(accuracyTuned !== undefined ? { fineTuned: accuracyTuned } : {}), ...(accuracyQuantized !== undefined ? { quantized: accuracyQuantized } : {}) } }
+          : {}),
+        ...(losses ? { fineTune: { epochs: config.fineTuneEpochs, learningRate: config.learningRate, losses } } : {}),
+        ...(quantization ? { quantization } : {}),
+        size: { before: sizeBefore, after: sizeAfter },
+        files: [MODEL_JSON, ...JSON.parse(await readFile(join(config.out, MODEL_JSON), 'utf8')).weightsManifest.flatMap((g: { paths: string[] }) => g.paths), REPORT_JSON],
+        seconds: (performance.now() - started) / 1000,
+      };
+      await writeJsonAtomic(join(config.out, REPORT_JSON), report);
+      progress.done(`wrote ${config.out}: ${report.files.join(', ')}`);
+      progress.close();
+      for (const line of reportLines(report)) print(line);
+      return report;
+    } finally {
+      pruned.dispose();
+    }
+  } finally {
+    tf.dispose(held);
+    model.dispose();
+  }
+}
