@@ -30,13 +30,3 @@ export function downloadsList(base: URL): HTMLElement {
   });
   return list;
 }
-
-/** Offers bytes as a file download (a temporary object URL clicked once). */
-export function offerDownload(name: string, bytes: Uint8Array, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = h('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -1,26 +1,27 @@
-import { gather, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { gather, io, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { maskChannels, modelFiles, pruneChannels, type ModelFile } from '@prune/core';
+import { maskChannels, modelArtifacts, pruneChannels } from '@prune/core';
 import type { ViewerData } from './loadRun';
 import { rowOfInput } from './whatIfEngine';
 
-/** A physically pruned model made in the page, its files, and its accuracy measured by running it. */
+/** A physically pruned model made in the page and downloaded, and its accuracy measured by running it. */
 export interface PrunedExport {
-  files: ModelFile[];
   /** Test pair accuracy of the pruned model itself (whole-model predict on the pairs' images). */
   accuracy: number;
   params: number;
 }
 
 /**
- * Removes the channels `off` of `layer` from `model` by surgery (@prune/core's pruneChannels, as in Node), saves it
- * as model.json + weights.bin bytes, and measures its test pair accuracy with a plain predict over the pairs: an
- * independent check of the what-if number, which comes from the mask evaluator.
+ * Removes the channels `off` of `layer` from `model` by surgery (@prune/core's pruneChannels, as in Node), offers
+ * it as the downloads `<name>.json` + `<name>.weights.bin` (tfjs's browser download handler, the layers format every
+ * tfjs loader reads), and measures its test pair accuracy with a plain predict over the pairs: an independent check
+ * of the what-if number, which comes from the mask evaluator.
  */
-export async function exportPruned(model: LayersModel, layer: string, channels: number, off: readonly number[], data: ViewerData): Promise<PrunedExport> {
+export async function exportPruned(model: LayersModel, layer: string, channels: number, off: readonly number[], data: ViewerData, name: string): Promise<PrunedExport> {
   const pruned = await pruneChannels(model, maskChannels(layer, channels, off));
   try {
-    const files = await modelFiles(pruned);
+    const [handler] = io.getSaveHandlers(`downloads://${name}`);
+    await handler!.save!(await modelArtifacts(pruned));
     const rows = rowOfInput(pruned, data.index.pairs.rows).map((r) => data.pairRows[r] as Int32Array);
     const count = data.labels.length;
     let correct = 0;
@@ -38,7 +39,7 @@ export async function exportPruned(model: LayersModel, layer: string, channels: 
     } finally {
       images.dispose();
     }
-    return { files, accuracy: correct / count, params: pruned.countParams() };
+    return { accuracy: correct / count, params: pruned.countParams() };
   } finally {
     pruned.dispose();
   }

@@ -11,7 +11,7 @@ import { rankingTable } from './rankingTable';
 import { runDetails } from './runDetails';
 import { renderChart } from './vegaChart';
 import { initBackend, prepareWhatIf, type WhatIfEngine } from './whatIfEngine';
-import { downloadsList, offerDownload } from './downloads';
+import { downloadsList } from './downloads';
 import { exportPruned } from './exportPruned';
 import { headlineBlock } from './headline';
 import { readViewState, writeViewState } from './urlState';
@@ -141,16 +141,15 @@ async function start(): Promise<void> {
     const shown = document.getElementById('whatif-result')?.dataset.accuracy;
     panel.exported('pruning the model and checking its accuracy…', true);
     try {
-      const result = await exportPruned(engine.model, engine.evaluator.layer, channels, off, viewerData);
       const criterion = run.criteria[panel.criterionIndex()]?.criterion ?? 'mask';
       const k = matchesSweep(mask, run.criteria[panel.criterionIndex()]?.order ?? []);
       const stem = k === undefined ? `pruned-custom-${off.length}off` : `pruned-${criterion}-k${k}`;
-      for (const file of result.files) offerDownload(file.name === 'model.json' ? `${stem}.json` : file.name, file.bytes, file.type);
+      const result = await exportPruned(engine.model, engine.evaluator.layer, channels, off, viewerData, stem);
       const same = shown !== undefined && Math.abs(Number(shown) - result.accuracy) < 5e-5;
       const status = document.getElementById('export-status');
       if (status) status.dataset.accuracy = String(result.accuracy);
       panel.exported(
-        `Downloaded ${stem}.json + weights.bin (${formatCount(result.params)} parameters; channels ${off.join(', ') || 'none'} removed). Its accuracy, run as a whole model here: ${formatAccuracy(result.accuracy)}${same ? ', the same as the what-if value' : ` — differs from the what-if value ${shown}`}.`,
+        `Downloaded ${stem}.json + ${stem}.weights.bin (${formatCount(result.params)} parameters; channels ${off.join(', ') || 'none'} removed). Its accuracy, run as a whole model here: ${formatAccuracy(result.accuracy)}${same ? ', the same as the what-if value' : ` — differs from the what-if value ${shown}`}.`,
         same,
       );
     } catch (error) {

@@ -66,8 +66,6 @@ export type { FineTuneStep, PruningOptions, PruningProgress } from './pruner/pru
 export type { BeforeAfter, GroupReport, PruningReport } from './pruner/pruningReport';
 export { sensitivityAnalysis, ratiosFromSensitivity } from './pruner/sensitivityAnalysis';
 export type { GroupSensitivity, SensitivityOptions, SensitivityResult } from './pruner/sensitivityAnalysis';
-export { artifactsToFiles, modelFiles } from './io/modelFiles';
-export type { ModelFile } from './io/modelFiles';
 // artifacts and weight quantization
 export { modelArtifacts } from './surgery/modelArtifacts';
 export { quantizeArtifacts } from './quantize/quantizeArtifacts';
