@@ -64,6 +64,8 @@ function svgSize(file: string): { width: number; height: number } {
 }
 
 const SMALL = ['--train-fraction', '0.02', '--test-fraction', '0.05', '--train-pairs', '320', '--test-pairs', '200', '--epochs', '1', '--export-k', '4,40', '--progress', 'lines'];
+/** The small configuration without the report's controls: for the runs that test other things. */
+const LEAN = [...SMALL, '--compare', '', '--random-orders', '0', '--no-oracle'];
 const TABLE_LINE = /^K=[ \d]\d \| Test Acc=\d\.\d{4}$/;
 
 describe('pnpm experiment (real CLI, small configuration)', () => {
@@ -123,14 +125,43 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect(config).toEqual(JSON.parse(JSON.stringify(results.config)));
     const csv = readFileSync(join(dir, 'accuracy_vs_k.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('k,accuracy_mean,std_mean,accuracy_mean_seed42');
+    expect(csv[0]!.startsWith('k,accuracy_mean,std_mean,accuracy_mean_seed42,lower95_mean_seed42,upper95_mean_seed42,accuracy_l1,')).toBe(true);
+    expect(csv[0]).toContain('accuracy_mean_ranked_train');
+    expect(csv[0]!.endsWith('accuracy_random_mean,accuracy_random_min,accuracy_random_max,accuracy_greedy_oracle')).toBe(true);
     expect(csv).toHaveLength(33);
+    // No local path travels in results.json.
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).not.toContain(out);
+  });
+
+  it("adds the report's curves and controls by default, without printing them", () => {
+    const run = results.seedRuns[0]!;
+    expect(run.criteria.map((c) => [c.criterion, c.rankedOn, c.role])).toEqual([
+      ['mean', 'test', 'criterion'],
+      ['l1', 'test', 'comparison'],
+      ['taylor', 'test', 'comparison'],
+      ['ablation', 'test', 'comparison'],
+      ['mean', 'train', 'comparison'],
+    ]);
+    const controls = run.controls!;
+    expect(controls.random!.accuracy).toHaveLength(5);
+    expect(controls.oracle!.accuracy[0]).toBe(run.test.accuracy);
+    expect(controls.oracle!.evaluations).toBe(527);
+    // The oracle removes the least harmful channel first: its K = 1 is at least every single channel's.
+    const ablation = run.criteria.find((c) => c.criterion === 'ablation')!;
+    expect(controls.oracle!.accuracy[1]).toBeGreaterThanOrEqual(ablation.accuracy[1]!);
+    expect(controls.rankCorrelation!.values.map((v) => v.criterion)).toEqual(['mean', 'l1', 'taylor', 'mean']);
+    const mean = run.criteria[0]!;
+    expect(mean.interval.lower.every((l, k) => l <= mean.accuracy[k]! && mean.accuracy[k]! <= mean.interval.upper[k]!)).toBe(true);
+    expect(results.latency).toEqual({ batch: 64, runs: 5 });
+    expect(results.config).not.toHaveProperty('outDir');
+    expect(first.stderr).toMatch(/controls: 4 comparison curve\(s\), 5 random orders, the greedy oracle \(527 masks\) in [\d.]+ s/);
   });
 
   it('writes the viewer data the index describes, with consistent sizes', () => {
     const dir = join(out, 'first', 'viewer-data');
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(index).toMatchObject({ format: 'prune-viewer-data', version: 1, layer: 'encoder/conv2', channels: 32 });
+    expect(index).not.toHaveProperty('criteria');
     expect(readFileSync(join(dir, index.images.file)).length).toBe(500 * 784);
     expect(readFileSync(join(dir, index.pairs.file)).length).toBe(2 * 200 * 4);
     expect(readFileSync(join(dir, index.labels.file)).length).toBe(200);
@@ -150,7 +181,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   });
 
   it('reuses the cached model on a second run and gives the same numbers', async () => {
-    const second = await runCli([...SMALL, '--out-dir', out, '--run-id', 'second']);
+    const second = await runCli([...LEAN, '--out-dir', out, '--run-id', 'second']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/reusing the cached model [0-9a-f]{20}/);
     expect(second.stderr).not.toMatch(/epoch 1\/1/);
@@ -164,7 +195,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   }, 300_000);
 
   it('trains again with --no-cache and, with the same seed, gets the same numbers', async () => {
-    const third = await runCli([...SMALL, '--out-dir', out, '--run-id', 'third', '--no-cache', '--export-k', '']);
+    const third = await runCli([...LEAN, '--out-dir', out, '--run-id', 'third', '--no-cache', '--export-k', '']);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toMatch(/epoch 1\/1: loss/);
     const file = join(out, 'third', 'results.json');
@@ -180,7 +211,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   }, 300_000);
 
   it('refuses to overwrite an existing run folder', async () => {
-    const again = await runCli([...SMALL, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
+    const again = await runCli([...LEAN, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
   }, 300_000);
@@ -191,7 +222,7 @@ describe('pnpm experiment beyond the reference (small configuration)', () => {
     const out = mkdtempSync(join(tmpdir(), 'prune-criteria-'));
     try {
       const args = ['--train-fraction', '0.02', '--test-fraction', '0.03', '--train-pairs', '192', '--test-pairs', '120', '--epochs', '1', '--progress', 'lines'];
-      const run = await runCli([...args, '--criteria', 'mean,l1,taylor,ablation', '--export-k', '', '--out-dir', out, '--run-id', 'criteria']);
+      const run = await runCli([...args, '--criteria', 'mean,l1,taylor,ablation', '--compare', '', '--random-orders', '0', '--no-oracle', '--export-k', '', '--out-dir', out, '--run-id', 'criteria']);
       expect(run.code, run.stderr).toBe(0);
       const file = join(out, 'criteria', 'results.json');
       const results = parseResults(readFileSync(file, 'utf8'), file);

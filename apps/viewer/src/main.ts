@@ -1,4 +1,4 @@
-import { costSpec, tradeoffSpec, type Results, type SeedRun } from '@prune/report';
+import { costSpec, curveLabel, tradeoffSpec, type Results, type SeedRun } from '@prune/report';
 import type { TopLevelSpec } from 'vega-lite';
 import type { View } from 'vega';
 import { accuracyChart } from './accuracyChart';
@@ -119,6 +119,7 @@ async function start(): Promise<void> {
   let viewerData: ViewerData | undefined;
   const panel = whatIfPanel(
     run,
+    run.criteria.map((c) => curveLabel(c.criterion, c.rankedOn, results.calibration.source)),
     `the ${formatCount(results.dataset.test.pairs)} test pairs`,
     results.costs,
     (criterionIndex, k) => {
@@ -166,7 +167,11 @@ async function start(): Promise<void> {
     const criterion = run.criteria[panel.criterionIndex()];
     const k = matchesSweep(mask, criterion?.order ?? []);
     const label = criterion ? results.summary.find((s) => s.criterion === criterion.criterion && s.rankedOn === criterion.rankedOn)?.label : undefined;
-    if (k !== undefined && k > 0) headline.update(label, k);
+    // The headline follows a sweep model picked here; all channels on returns it to its default K.
+    if (k !== undefined) {
+      if (k > 0) headline.update(label, k);
+      else headline.update();
+    }
     writeViewState(k !== undefined ? { criterion: criterion?.criterion, ...(k > 0 ? { k } : {}) } : { criterion: criterion?.criterion, off: offList(mask) });
     grid.update(mask, ranks(), criterion?.criterion ?? '');
     if (criterion) table.update(criterion, mask);

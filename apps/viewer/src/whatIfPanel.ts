@@ -49,6 +49,8 @@ export function matchesSweep(mask: ArrayLike<number>, order: readonly number[]):
  */
 export function whatIfPanel(
   run: SeedRun,
+  /** The legend name of each of the run's curves (two curves of one criterion differ in where they were ranked). */
+  labels: readonly string[],
   description: string,
   costs: readonly CostRecord[],
   onPick: (criterionIndex: number, k: number) => void,
@@ -59,7 +61,7 @@ export function whatIfPanel(
   const criterionSelect = h(
     'select',
     { id: 'criterion', name: 'criterion' },
-    run.criteria.map((c, i) => h('option', { value: i }, c.criterion)),
+    run.criteria.map((c, i) => h('option', { value: i }, labels[i] ?? c.criterion)),
   );
   const kInput = h('input', { id: 'k', name: 'k', type: 'range', min: 0, max: channels - 1, step: 1, value: 0, 'aria-describedby': 'k-value' });
   const kOutput = h('output', { id: 'k-value', for: 'k' }, '0');
