@@ -22,7 +22,8 @@ export function accuracyChart(container: HTMLElement, results: Results): Accurac
       const narrow = container.clientWidth < 640;
       const width = Math.max(200, Math.min(760, container.clientWidth - (narrow ? 70 : 330)));
       const height = Math.round(Math.max(200, Math.min(340, width * 0.62)));
-      const spec = accuracyVsKSpec(results, { width, height, legend: narrow ? 'bottom' : 'right' }) as TopLevelSpec & { layer: unknown[] };
+      // On a phone the section heading stands for the chart's title, which would be wider than the screen.
+      const spec = accuracyVsKSpec(results, { width, height, legend: narrow ? 'bottom' : 'right', ...(narrow ? { title: false, labelLimit: width - 30 } : {}) }) as TopLevelSpec & { layer: unknown[] };
       // The viewer adds one layer of its own on top of the shared spec: the live what-if model.
       spec.layer.push({
         data: { name: 'whatif' },

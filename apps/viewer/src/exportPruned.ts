@@ -1,4 +1,7 @@
-import { gather, io, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { gather, tensor1d, tensor4d, tidy, type Tensor } from '@tensorflow/tfjs-core';
+// tfjs's own browser download handler; imported from its module, whose registration as `downloads://` a bundler
+// may drop (tfjs-core does not list that file among its side effects).
+import { browserDownloads } from '@tensorflow/tfjs-core/dist/io/browser_files';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { maskChannels, modelArtifacts, pruneChannels } from '@prune/core';
 import type { ViewerData } from './loadRun';
@@ -20,8 +23,7 @@ export interface PrunedExport {
 export async function exportPruned(model: LayersModel, layer: string, channels: number, off: readonly number[], data: ViewerData, name: string): Promise<PrunedExport> {
   const pruned = await pruneChannels(model, maskChannels(layer, channels, off));
   try {
-    const [handler] = io.getSaveHandlers(`downloads://${name}`);
-    await handler!.save!(await modelArtifacts(pruned));
+    await browserDownloads(name).save!(await modelArtifacts(pruned));
     const rows = rowOfInput(pruned, data.index.pairs.rows).map((r) => data.pairRows[r] as Int32Array);
     const count = data.labels.length;
     let correct = 0;

@@ -235,6 +235,7 @@ async function start(): Promise<void> {
       panelWidth,
       height: Math.round(Math.min(panelWidth * 0.8, 220)),
       ...(results.latency ? { latencyBatch: results.latency.batch } : {}),
+      ...(narrow ? { title: false } : {}),
     });
     costView?.finalize();
     costBox.replaceChildren();
@@ -251,7 +252,7 @@ async function start(): Promise<void> {
     const panelWidth = narrow ? Math.max(180, tradeoffBox.clientWidth - 90) : Math.max(150, Math.min(260, Math.floor((tradeoffBox.clientWidth - 270) / 3)));
     tradeoffView?.finalize();
     tradeoffBox.replaceChildren();
-    tradeoffView = await renderChart(tradeoffBox, stackWhenNarrow(tradeoffSpec(results, { panelWidth, height: Math.round(Math.min(panelWidth * 0.8, 220)) }), narrow));
+    tradeoffView = await renderChart(tradeoffBox, stackWhenNarrow(tradeoffSpec(results, { panelWidth, height: Math.round(Math.min(panelWidth * 0.8, 220)), ...(narrow ? { title: false, legendColumns: 1, labelLimit: panelWidth - 30 } : {}) }), narrow));
   };
 
   const seedNote =
@@ -278,7 +279,7 @@ async function start(): Promise<void> {
     section('tradeoff', 'Accuracy against cost', 'Each point is one K of a curve: the test pair accuracy against the parameters, MACs and latency of the physically pruned model, as a percentage of the unpruned one.', tradeoffBox),
     section('ranking', 'Channel ranking', 'Scores of the chosen criterion; the channel of rank r is pruned in every model with K ≥ r.', table.element),
     section('cost', 'Cost of the pruned model', 'Parameters, multiply-accumulates and measured latency with K channels physically removed.', costBox),
-    section('downloads', 'Downloads', 'The run folder’s files: the figures, the CSVs and results.json. The what-if panel downloads the pruned model of its current mask.', downloadsList(base)),
+    section('downloads', 'Downloads', 'The run folder’s files: the figures, the CSVs and results.json. The what-if panel downloads the pruned model of its current mask.', downloadsList(results, base)),
     section('run', 'Run', null, runDetails(results, base)),
     ),
     h('footer', {}, 'Made by prune. This page works offline: everything it shows comes from the run folder.'),

@@ -12,6 +12,10 @@ export interface AccuracyChartOptions {
   reference?: ReferenceRecord | null;
   /** Where the legend goes (default right; bottom on a narrow screen, so the plot keeps the width). */
   legend?: 'right' | 'bottom';
+  /** Longest legend label in pixels (default 400). */
+  labelLimit?: number;
+  /** Draw the title and subtitle (default true; a page with its own heading may leave them out on a narrow screen). */
+  title?: boolean;
   /** Draw each seed's curve faintly under the mean when there are several seeds (default true). */
   seedLines?: boolean;
 }
@@ -83,7 +87,7 @@ const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c5
  * seeds, the chance level, and optional reference points. Rendered to PNG by the CLI and live by the viewer.
  */
 export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions = {}): TopLevelSpec {
-  const { width = 560, height = 340, seedLines = true, legend = 'right' } = options;
+  const { width = 560, height = 340, seedLines = true, legend = 'right', labelLimit = 400, title = true } = options;
   const reference = options.reference === undefined ? results.reference : options.reference;
   const rows = accuracyRows(results);
   const controls = controlRows(results);
@@ -105,8 +109,8 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       title: 'curve',
       orient: legend,
       ...(legend === 'bottom' ? { columns: 1, direction: 'vertical' as const } : {}),
-      labelLimit: 400,
-      titleLimit: 400,
+      labelLimit,
+      titleLimit: labelLimit,
       symbolSize: 70,
       // The band layer's opacity would otherwise fade the legend symbols.
       encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
@@ -219,13 +223,17 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
   const calibration = results.calibration.source === 'test' ? 'test pairs' : 'held-out train pairs';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
-      subtitle: [
-        `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
-        seeds > 1 ? `bands: mean ± std over ${seeds} seeds (thin lines: each seed)` : `bands: 95% binomial (Wilson) interval over the ${results.dataset.test.pairs} test pairs`,
-      ],
-    },
+    ...(title
+      ? {
+        title: {
+          text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
+          subtitle: [
+            `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
+            seeds > 1 ? `bands: mean ± std over ${seeds} seeds (thin lines: each seed)` : `bands: 95% binomial (Wilson) interval over the ${results.dataset.test.pairs} test pairs`,
+          ],
+        },
+        }
+      : {}),
     width,
     height,
     data: { values: rows },

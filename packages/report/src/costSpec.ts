@@ -14,6 +14,8 @@ export interface CostChartOptions {
   subtitle?: string;
   /** Pairs per timed forward pass, named in the latency panel's title. */
   latencyBatch?: number;
+  /** Draw the title and subtitle (default true). */
+  title?: boolean;
 }
 
 const METRICS = [
@@ -28,7 +30,7 @@ const METRICS = [
  * when no latency was measured.
  */
 export function costSpec(costs: readonly CostRecord[], options: CostChartOptions = {}): TopLevelSpec {
-  const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed', latencyBatch } = options;
+  const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed', latencyBatch, title = true } = options;
   const sorted = [...costs].sort((a, b) => a.k - b.k);
   const base = sorted[0];
   const last = sorted[sorted.length - 1]?.k ?? 0;
@@ -64,7 +66,7 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Cost of the pruned model vs K${layer ? ` (${layer} channels removed)` : ''}`, subtitle },
+    ...(title ? { title: { text: `Cost of the pruned model vs K${layer ? ` (${layer} channels removed)` : ''}`, subtitle } } : {}),
     hconcat: panels,
     spacing: 28,
     config: chartConfig(),

@@ -9,6 +9,11 @@ export interface TradeoffChartOptions {
   panelWidth?: number;
   /** Height of each panel in pixels (default 200). */
   height?: number;
+  /** Columns of the legend under the panels (default 2) and its longest label in pixels (default 300). */
+  legendColumns?: number;
+  labelLimit?: number;
+  /** Draw the title and subtitle (default true). */
+  title?: boolean;
 }
 
 const COSTS = [
@@ -23,7 +28,7 @@ const COSTS = [
  * are the run's criteria and the greedy oracle; every criterion prunes the same layer, so a K costs the same for all.
  */
 export function tradeoffSpec(results: Results, options: TradeoffChartOptions = {}): TopLevelSpec {
-  const { panelWidth = 220, height = 200 } = options;
+  const { panelWidth = 220, height = 200, legendColumns = 2, labelLimit = 300, title = true } = options;
   const base = results.costs.find((c) => c.k === 0);
   const curves = [
     ...accuracyRows(results).map((r) => ({ curve: r.criterion, k: r.k, accuracy: r.mean })),
@@ -49,7 +54,7 @@ export function tradeoffSpec(results: Results, options: TradeoffChartOptions = {
           encoding: {
             x: { field: 'percent', type: 'quantitative', title: m.title, scale: { zero: false, reverse: true } },
             y: { field: 'accuracy', type: 'quantitative', title: 'test pair accuracy', scale: { zero: false } },
-            color: { field: 'curve', type: 'nominal', title: 'curve', scale: { domain }, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
+            color: { field: 'curve', type: 'nominal', title: 'curve', scale: { domain }, legend: { orient: 'bottom', columns: legendColumns, labelLimit } },
             order: { field: 'k', type: 'quantitative' },
             tooltip: [
               { field: 'curve', title: 'curve' },
@@ -67,7 +72,7 @@ export function tradeoffSpec(results: Results, options: TradeoffChartOptions = {
   const batch = results.latency ? `; latency: median of ${results.latency.runs} passes of ${results.latency.batch} pairs` : '';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Accuracy against cost (${results.layer.name} channels removed)`, subtitle: `each point is one K; cost as % of the unpruned model${batch}` },
+    ...(title ? { title: { text: `Accuracy against cost (${results.layer.name} channels removed)`, subtitle: `each point is one K; cost as % of the unpruned model${batch}` } } : {}),
     hconcat: panels,
     spacing: 24,
     config: chartConfig(),
