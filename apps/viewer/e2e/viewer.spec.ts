@@ -259,11 +259,13 @@ test('export: the pruned model of the current mask downloads, and loaded in Node
   try {
     const names = downloads.map((d) => d.suggestedFilename()).sort();
     expect(names).toEqual([`pruned-${second.criterion}-k5.json`, `pruned-${second.criterion}-k5.weights.bin`]);
-    for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename()));
     const stem = `pruned-${second.criterion}-k5`;
-    const model = JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8')) as { modelTopology: unknown };
+    // As a user would keep them: the JSON as the folder's model.json, the weights under the name its manifest gives.
+    for (const d of downloads) await d.saveAs(join(dir, d.suggestedFilename().endsWith('.json') ? 'model.json' : d.suggestedFilename()));
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: unknown; weightsManifest: Array<{ paths: string[] }> };
+    expect(model.weightsManifest[0]!.paths).toEqual([`./${stem}.weights.bin`]);
     expect(JSON.stringify(model.modelTopology)).toContain(`"filters":${channels - 5}`);
-    writeFileSync(join(dir, 'masks.json'), JSON.stringify({ exported: join(dir, `${stem}.json`) }));
+    writeFileSync(join(dir, 'masks.json'), JSON.stringify({ exported: dir }));
     await runCommand(join(VIEWER_ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=@prune/source', 'e2e/expectedAccuracies.ts', fx.runDir, join(dir, 'masks.json'), join(dir, 'out.json')], { cwd: VIEWER_ROOT, label: 'exported' });
     const node = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { exported: number };
     expectAccuracy(shown, node.exported);
