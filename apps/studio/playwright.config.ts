@@ -1,10 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-
-/** Debian's Chromium, never a downloaded browser; no network beyond loopback. */
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
+import { chromiumLaunch } from '../../playwright.shared';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,5 +10,5 @@ export default defineConfig({
   fullyParallel: false,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium, trace: 'off', acceptDownloads: true },
+  use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromiumLaunch, trace: 'off', acceptDownloads: true },
 });

@@ -1,10 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-
-/** Debian's Chromium, never a downloaded browser; no network beyond loopback. */
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
+import { chromiumLaunch } from '../../playwright.shared';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,9 +10,9 @@ export default defineConfig({
   fullyParallel: false,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { launchOptions: chromium, trace: 'off' },
+  use: { launchOptions: chromiumLaunch, trace: 'off' },
   projects: [
-    { name: 'desktop', testMatch: 'viewer.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium } },
-    { name: 'phone', testMatch: 'phone.spec.ts', use: { ...devices['Pixel 7'], browserName: 'chromium', launchOptions: chromium } },
+    { name: 'desktop', testMatch: 'viewer.spec.ts', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromiumLaunch } },
+    { name: 'phone', testMatch: 'phone.spec.ts', use: { ...devices['Pixel 7'], browserName: 'chromium', launchOptions: chromiumLaunch } },
   ],
 });

@@ -16,13 +16,21 @@ describe('activations guide example', () => {
     expect(stats.channels).toBe(32);
     expect(stats.mapShape).toEqual([32, 14, 14]);
 
-    // Independently: a model from the encoder's input to conv2's output, run on every left and right image.
+    // Independently: a model from the encoder's input to conv2's output, run on every
+    // left and right image.
     const encoder = model.getLayer('encoder') as unknown as LayersModel;
-    const upToConv2 = functionalModel({ inputs: encoder.inputs, outputs: encoder.getLayer('conv2').output });
+    const upToConv2 = functionalModel({
+      inputs: encoder.inputs,
+      outputs: encoder.getLayer('conv2').output,
+    });
     const { left, right } = pairImages(pairs);
     const out = tf.tidy(() => {
-      const images = tf.concat([tf.tensor4d(left, [100, 28, 28, 1]), tf.tensor4d(right, [100, 28, 28, 1])]);
-      return (upToConv2.predict(images) as tf.Tensor).dataSync(); // [200, 14, 14, 32], summed below in float64
+      const images = tf.concat([
+        tf.tensor4d(left, [100, 28, 28, 1]),
+        tf.tensor4d(right, [100, 28, 28, 1]),
+      ]);
+      // [200, 14, 14, 32], summed below in float64
+      return (upToConv2.predict(images) as tf.Tensor).dataSync();
     });
     const sum = new Float64Array(32);
     const nonPositive = new Float64Array(32);

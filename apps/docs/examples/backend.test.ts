@@ -17,6 +17,7 @@ describe('backend guide example', () => {
     }
     expect(gradient).toHaveLength(3 * 3 * 3 * 4);
     const scale = Math.max(...oracle.map(Math.abs));
-    for (let i = 0; i < oracle.length; i++) expect(Math.abs(gradient[i]! - oracle[i]!)).toBeLessThanOrEqual(1e-4 * scale);
+    for (let i = 0; i < oracle.length; i++)
+      expect(Math.abs(gradient[i]! - oracle[i]!)).toBeLessThanOrEqual(1e-4 * scale);
   });
 });

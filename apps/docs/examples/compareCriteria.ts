@@ -14,8 +14,15 @@ import {
   type EvalData,
 } from '@prune/core';
 
-/** Every built-in criterion on conv2: the accuracy left after pruning each one's K weakest channels. */
-export async function compareCriteria(model: LayersModel, data: EvalData, ks: number[] = [1, 4, 8]) {
+/**
+ * Every built-in criterion on conv2: the accuracy left after pruning each one's K
+ * weakest channels.
+ */
+export async function compareCriteria(
+  model: LayersModel,
+  data: EvalData,
+  ks: number[] = [1, 4, 8],
+) {
   const criteria = [
     meanActivationImportance(), // the lab's
     meanAbsActivationImportance(),
@@ -28,10 +35,22 @@ export async function compareCriteria(model: LayersModel, data: EvalData, ks: nu
   ];
   const rows = [];
   for (const criterion of criteria) {
-    const order = rankChannels(await scoreChannels(criterion, { model, layer: 'conv2', data }));
+    const order = rankChannels(
+      await scoreChannels(criterion, { model, layer: 'conv2', data }),
+    );
     const sweep = await sweepChannels(model, 'conv2', order, data, { ks });
-    rows.push({ criterion: criterion.name, order, accuracy: sweep.points.map((p) => p.metric), baseline: sweep.baseline });
+    rows.push({
+      criterion: criterion.name,
+      order,
+      accuracy: sweep.points.map((p) => p.metric),
+      baseline: sweep.baseline,
+    });
   }
-  console.table(rows.map((r) => ({ criterion: r.criterion, ...Object.fromEntries(ks.map((k, i) => [`K=${k}`, r.accuracy[i]])) })));
+  console.table(
+    rows.map((r) => ({
+      criterion: r.criterion,
+      ...Object.fromEntries(ks.map((k, i) => [`K=${k}`, r.accuracy[i]])),
+    })),
+  );
   return rows;
 }

@@ -1,11 +1,17 @@
 import { makePairs, pairBatches, subsetSplit } from '@prune/mnist-pairs';
 import { loadMnist } from '@prune/mnist-pairs/node';
 
-/** The lab's data: a seeded 10% of MNIST train, balanced same/different pairs, and tensor batches of them. */
+/**
+ * The lab's data: a seeded 10% of MNIST train, balanced same/different pairs, and
+ * tensor batches of them.
+ */
 export async function labPairs(numPairs = 1000, seed = 42) {
-  const mnist = await loadMnist(); // 60000 train / 10000 test, normalised (x/255 − 0.1307) / 0.3081
-  const train = subsetSplit(mnist.train, 0.1, seed); // 6000 images, drawn without replacement
-  const pairs = makePairs(train, numPairs, seed); // a same-digit pair, then a different-digit pair, numPairs/2 times
+  // 60000 train / 10000 test, normalised (x/255 − 0.1307) / 0.3081
+  const mnist = await loadMnist();
+  // 6000 images, drawn without replacement
+  const train = subsetSplit(mnist.train, 0.1, seed);
+  // a same-digit pair, then a different-digit pair, numPairs/2 times
+  const pairs = makePairs(train, numPairs, seed);
 
   let batches = 0;
   let positives = 0;
@@ -17,6 +23,9 @@ export async function labPairs(numPairs = 1000, seed = 42) {
     batch.right.dispose();
     batch.labels.dispose();
   }
-  console.log(`${train.count} images, ${pairs.count} pairs (${positives} same digit) in ${batches} batches`);
+  console.log(
+    `${train.count} images, ${pairs.count} pairs (${positives} same digit) ` +
+      `in ${batches} batches`,
+  );
   return { mnist, train, pairs, batches, positives };
 }

@@ -12,7 +12,9 @@ describe('report guide examples', () => {
     model.dispose();
     const svg = await featureMapsSvg(stats);
     expect(svg.startsWith('<svg')).toBe(true);
-    const titles = new Set([...svg.matchAll(/<text[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1])));
+    const titles = new Set(
+      [...svg.matchAll(/<text[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1])),
+    );
     for (let c = 1; c <= 32; c++) expect(titles.has(c)).toBe(true);
   });
 
@@ -26,6 +28,8 @@ describe('report guide examples', () => {
       expect(row.mean).toBe(mean.accuracy[row.k]);
     }
     // K = 0 (the unpruned model) … P-1.
-    expect(rows.filter((r) => r.criterion === 'mean').map((r) => r.k)).toEqual(Array.from({ length: results.layer.channels }, (_, k) => k));
+    expect(rows.filter((r) => r.criterion === 'mean').map((r) => r.k)).toEqual(
+      Array.from({ length: results.layer.channels }, (_, k) => k),
+    );
   });
 });

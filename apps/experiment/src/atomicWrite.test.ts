@@ -63,3 +63,28 @@ describe('atomic writes', () => {
     expect(readdirSync(dir).sort()).toEqual([`.r2.partial-${process.pid}`, 'results.json']);
   });
 });
+
+/** A 1 MB tmpfs, where a write fails with ENOSPC as on a full disk; null when this user cannot mount one. */
+function smallDisk(): { dir: string; unmount: () => void } | null {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'prune-full-'));
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]).status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return { dir, unmount: () => (spawnSync('umount', [dir]), rmSync(dir, { recursive: true, force: true })) };
+}
+
+describe('a full disk', () => {
+  const disk = smallDisk();
+  it.skipIf(disk === null)('names the file that could not be written, and leaves no temporary', async () => {
+    const { dir, unmount } = disk as NonNullable<typeof disk>;
+    try {
+      const file = join(dir, 'features.f32');
+      await expect(writeFileAtomic(file, new Uint8Array(2 << 20))).rejects.toThrow(`cannot write ${file}: ENOSPC: no space left on device`);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      unmount();
+    }
+  });
+});

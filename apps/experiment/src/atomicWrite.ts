@@ -20,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw pathError(path, 'write', error);
   } finally {
     pending.delete(temp);
   }
@@ -59,16 +59,31 @@ export async function writeDirAtomic(dir: string, fill: (tempDir: string) => Pro
     return true;
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
-    throw error;
+    throw pathError(dir, 'write', error);
   } finally {
     pending.delete(temp);
   }
 }
 
+/**
+ * An I/O error that names the path it concerns: Node's own messages do not always (`ENOSPC: no space left on
+ * device, write`). An error that already names it is kept as is.
+ */
+export function pathError(path: string, verb: string, error: unknown): Error {
+  const message = (error as Error).message ?? String(error);
+  if (message.includes(path)) return error as Error;
+  return new Error(`cannot ${verb} ${path}: ${message}`, { cause: error });
+}
+
 /** Registers a temporary path (file or folder) to remove if the process is interrupted; returns its unregister. */
 export function trackTemporary(path: string): () => void {
   pending.add(path);
-  return () => pending.delete(path);
+  return () => untrackTemporary(path);
+}
+
+/** Stops treating `path` as a temporary (it was renamed into place or removed). */
+export function untrackTemporary(path: string): void {
+  pending.delete(path);
 }
 
 /** Removes every pending temporary path synchronously (from a signal handler or before exiting on an error). */
@@ -88,7 +103,8 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** True while process `pid` exists. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Mnist } from '@prune/mnist-pairs';
 import { loadMnist } from '@prune/mnist-pairs/node';
 import { runConfigSchema } from './runConfigSchema.js';
 import { buildSeedData, sampleExcluding } from './buildSeedData.js';
-import { modelCacheKey } from './modelCache.js';
+import { hashSourceTree } from './hashSourceTree.js';
+import { modelCacheKey, trainingCodeFingerprint } from './modelCache.js';
 
 describe('sampleExcluding', () => {
   it('draws distinct indices outside the excluded set, the same for the same seed', () => {
@@ -48,9 +51,9 @@ describe('buildSeedData on real MNIST', () => {
     expect(data.calibration.split.images.subarray(17 * 784, 18 * 784)).toEqual(mnist.train.images.subarray(i * 784, (i + 1) * 784));
   });
 
-  it('keys the model cache by seed, training settings and data, and nothing else', () => {
+  it('keys the model cache by seed, training settings, backend, training code and data, and nothing else', () => {
     const config = runConfigSchema.parse({ trainPairs: 500, testPairs: 100 });
-    const identity = { modelSeed: 1, trainSeed: 2, epochs: 10, batchSize: 64, learningRate: 1e-3 };
+    const identity = { modelSeed: 1, trainSeed: 2, epochs: 10, batchSize: 64, learningRate: 1e-3, backend: 'wasm', threads: 2 };
     const data = buildSeedData(mnist, config, 42);
     const key = modelCacheKey(identity, data.train);
     expect(key).toMatch(/^[0-9a-f]{20}$/);
@@ -59,5 +62,15 @@ describe('buildSeedData on real MNIST', () => {
     expect(modelCacheKey({ ...identity, epochs: 9 }, data.train)).not.toBe(key);
     expect(modelCacheKey(identity, buildSeedData(mnist, config, 43).train)).not.toBe(key);
     expect(modelCacheKey(identity, buildSeedData(mnist, { ...config, trainPairs: 502 }, 42).train)).not.toBe(key);
+    expect(modelCacheKey({ ...identity, backend: 'cpu', threads: null }, data.train)).not.toBe(key);
+    expect(modelCacheKey({ ...identity, threads: 1 }, data.train)).not.toBe(key);
+    // The training code itself: the files of the training packages as loaded (their src/ here), and tfjs' version.
+    const code = trainingCodeFingerprint();
+    const root = fileURLToPath(new URL('../../../packages/', import.meta.url));
+    for (const name of ['siamese', 'backend', 'mnist-pairs']) expect(code[`@prune/${name}`]).toBe(hashSourceTree(join(root, name, 'src')));
+    expect(code['@tensorflow/tfjs-core']).toBe('4.22.0');
+    expect(modelCacheKey(identity, data.train, code)).toBe(key);
+    expect(modelCacheKey(identity, data.train, { ...code, '@prune/backend': '0'.repeat(64) })).not.toBe(key);
+    expect(modelCacheKey(identity, data.train, { ...code, '@tensorflow/tfjs-core': '4.23.0' })).not.toBe(key);
   });
 });

@@ -3,6 +3,7 @@ import { loadMnist } from '@prune/mnist-pairs/node';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RunConfig } from './runConfigSchema.js';
+import { ConfigError } from './configError.js';
 import { deriveSeed } from './deriveSeed.js';
 
 /** MNIST from the configured source; errors name the folder. */
@@ -24,8 +25,8 @@ export interface SeedData {
   calibration: PairSet;
   /** True when the calibration images are disjoint from both the training and the test images. */
   heldOut: boolean;
-  /** The pairs of the other ranking split (held-out train pairs when ranking on test, and the reverse): the report's leak measurement. */
-  otherCalibration: PairSet;
+  /** The pairs of the other ranking split (held-out train pairs when ranking on test, and the reverse): the report's leak measurement; null when it does not fit. */
+  otherCalibration: PairSet | null;
 }
 
 /** The images of `split` at `indices`, as a new split (recording their source indices). */
@@ -57,17 +58,51 @@ export function sampleExcluding(n: number, size: number, exclude: ArrayLike<numb
   return pool.slice(0, size);
 }
 
+/** A seeded subset; a fraction that selects no image is a ConfigError naming its flag. */
+function subsetOf(split: MnistSplit, fraction: number, seed: number, flag: string): MnistSplit {
+  try {
+    return subsetSplit(split, fraction, seed);
+  } catch (error) {
+    throw new ConfigError(`${flag} ${fraction}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Exactly `count` pairs of `split`'s images. Images that cannot give them (one digit only; digits with a single
+ * image, which yield no positive pair) are a ConfigError naming both flags, before any training.
+ */
+function pairsOf(split: MnistSplit, count: number, seed: number, flags: { pairs: string; images: string }): PairSet {
+  let pairs: PairSet;
+  try {
+    pairs = makePairs(split, count, seed);
+  } catch (error) {
+    throw new ConfigError(`${flags.pairs} ${count} from ${split.count} image(s) (${flags.images}): ${(error as Error).message}; use more images`);
+  }
+  if (pairs.count !== count) {
+    throw new ConfigError(`${flags.pairs} ${count}: the ${split.count} image(s) of ${flags.images} give only ${pairs.count} pairs (a digit with a single image yields no positive pair); use more images or fewer pairs`);
+  }
+  return pairs;
+}
+
 /** Subsets and pairs of one seed, as the reference builds them, plus the calibration split asked for. */
 export function buildSeedData(mnist: Mnist, config: RunConfig, seed: number): SeedData {
-  const trainSplit = subsetSplit(mnist.train, config.trainFraction, deriveSeed(seed, 'train-subset'));
-  const testSplit = subsetSplit(mnist.test, config.testFraction, deriveSeed(seed, 'test-subset'));
-  const train = makePairs(trainSplit, config.trainPairs, deriveSeed(seed, 'train-pairs'));
-  const test = makePairs(testSplit, config.testPairs, deriveSeed(seed, 'test-pairs'));
-  // Drawn from their own derived seeds, so building them changes none of the other pairs.
+  const trainSplit = subsetOf(mnist.train, config.trainFraction, deriveSeed(seed, 'train-subset'), '--train-fraction');
+  const testSplit = subsetOf(mnist.test, config.testFraction, deriveSeed(seed, 'test-subset'), '--test-fraction');
+  const train = pairsOf(trainSplit, config.trainPairs, deriveSeed(seed, 'train-pairs'), { pairs: '--train-pairs', images: `--train-fraction ${config.trainFraction}` });
+  const test = pairsOf(testSplit, config.testPairs, deriveSeed(seed, 'test-pairs'), { pairs: '--test-pairs', images: `--test-fraction ${config.testFraction}` });
+  // The held-out split is drawn from its own derived seeds, so building it changes none of the other pairs; when
+  // ranking on the test pairs it is only the report's comparison, left out where it does not fit.
   const size = Math.floor(mnist.train.count * config.calibrationFraction);
-  const indices = sampleExcluding(mnist.train.count, size, trainSplit.sourceIndices ?? [], deriveSeed(seed, 'calibration-subset'));
+  const flag = `--calibration-fraction ${config.calibrationFraction}`;
+  let indices: Int32Array;
+  try {
+    indices = sampleExcluding(mnist.train.count, size, trainSplit.sourceIndices ?? [], deriveSeed(seed, 'calibration-subset'));
+  } catch (error) {
+    if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false, otherCalibration: null };
+    throw new ConfigError(`${flag}: ${(error as Error).message}; lower --calibration-fraction or --train-fraction`);
+  }
   const calibrationSplit = splitFromIndices(mnist.train, indices);
-  const heldOut = makePairs(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'));
+  const heldOut = pairsOf(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'), { pairs: '--calibration-pairs', images: flag });
   if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false, otherCalibration: heldOut };
   return { train, test, calibration: heldOut, heldOut: true, otherCalibration: test };
 }

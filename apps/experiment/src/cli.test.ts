@@ -63,7 +63,7 @@ function svgSize(file: string): { width: number; height: number } {
   return { width, height };
 }
 
-const SMALL = ['--train-fraction', '0.02', '--test-fraction', '0.05', '--train-pairs', '320', '--test-pairs', '200', '--epochs', '1', '--export-k', '4,40', '--progress', 'lines'];
+const SMALL = ['--train-fraction', '0.02', '--test-fraction', '0.05', '--train-pairs', '320', '--test-pairs', '200', '--epochs', '1', '--export-k', '4', '--progress', 'lines'];
 /** The small configuration without the report's controls: for the runs that test other things. */
 const LEAN = [...SMALL, '--compare', '', '--random-orders', '0', '--no-oracle'];
 const TABLE_LINE = /^K=[ \d]\d \| Test Acc=\d\.\d{4}$/;
@@ -118,7 +118,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     expect(run.criteria[0]!.accuracy[0]).toBeCloseTo(run.test.accuracy, 10); // K = 0 is the unpruned model
     expect(results.costs.map((c) => c.k)).toEqual(Array.from({ length: 32 }, (_, k) => k));
     expect(results.costs[31]!.params).toBeLessThan(results.costs[0]!.params);
-    // K = 40 does not exist for 32 channels: only K = 4 is exported, and its accuracy is the sweep's at K = 4.
+    // The pruned model exported at K = 4 has the sweep's accuracy at K = 4.
     expect(results.exports.map((e) => e.k)).toEqual([4]);
     expect(results.exports[0]!.accuracy).toBeCloseTo(run.criteria[0]!.accuracy[4]!, 10);
     expect(readlinkSync(join(out, 'latest'))).toBe('first');
@@ -210,10 +210,28 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     expect(Date.parse(meta.createdAt)).toBeGreaterThan(Date.parse(results.createdAt));
   }, 300_000);
 
-  it('refuses to overwrite an existing run folder', async () => {
+  it('refuses to overwrite an existing run folder, before training', async () => {
     const again = await runCli([...LEAN, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already exists');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`--run-id first: ${join(out, 'first')} already exists`);
+    expect(again.stderr).not.toMatch(/epoch 1\//);
+  }, 300_000);
+
+  it('says a damaged cache entry is damaged, trains again, replaces it, and later runs reuse it', async () => {
+    const key = results.seedRuns[0]!.model.cacheKey;
+    const weights = join(out, '.cache', key, 'model', 'weights.bin');
+    const bytes = readFileSync(weights);
+    for (let i = 4096; i < 4096 + 256; i++) bytes[i] = bytes[i]! ^ 0xff; // same size, other weights
+    writeFileSync(weights, bytes);
+    const damaged = await runCli([...LEAN, '--out-dir', out, '--run-id', 'after-damage', '--export-k', '']);
+    expect(damaged.code, damaged.stderr).toBe(0);
+    expect(damaged.stderr).toContain(`warning: model cache entry ${join(out, '.cache', key)} is damaged: model/weights.bin has changed since it was stored`);
+    expect(damaged.stderr).toMatch(/epoch 1\/1: loss/);
+    expect(damaged.stdout).toBe(first.stdout); // retrained with the same seed: the same numbers
+    const repaired = await runCli([...LEAN, '--out-dir', out, '--run-id', 'after-repair', '--export-k', '']);
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect(repaired.stderr).toMatch(new RegExp(`reusing the cached model ${key}`));
+    expect(repaired.stderr).not.toContain('damaged');
   }, 300_000);
 });
 
@@ -318,12 +336,13 @@ describe('pnpm experiment errors', () => {
   it('refuses a --layer @prune/core cannot prune, with core\'s reason, before loading data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prune-layer-'));
     const embedding = await runCli(['--layer', 'embedding', '--out-dir', dir, ...SMALL]);
-    expect(embedding.code).toBe(1);
+    expect(embedding.code).toBe(2);
     expect(embedding.stderr).toContain("--layer embedding: Cannot prune the output channels of 'encoder/embedding': they reach layer 'fusion' (SiameseFusion)");
     const relu = await runCli(['--layer', 'relu2', '--out-dir', dir, ...SMALL]);
-    expect(relu.code).toBe(1);
+    expect(relu.code).toBe(2);
     expect(relu.stderr).toContain("--layer relu2: Layer 'encoder/relu2' (Activation) has no prunable output channels");
     expect(embedding.stderr + relu.stderr).not.toContain('load data');
+    expect(readdirSync(dir)).toEqual([]); // nothing written
     rmSync(dir, { recursive: true });
   }, 120_000);
 
@@ -336,5 +355,32 @@ describe('pnpm experiment errors', () => {
     expect(left).toEqual(['.cache']);
     expect(readdirSync(join(dir, '.cache'))).toEqual([]);
     rmSync(dir, { recursive: true });
+  }, 120_000);
+});
+
+describe('pnpm experiment refuses what it cannot do before training: exit 2, the flag named, nothing written', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['export K beyond the channels', ['--export-k', '32,100'], /--export-k 32,100: K = 32, 100 is not below the 32 channels of encoder\/conv2; export K must be 1 … 31/],
+    ['test pairs beyond memory', ['--test-pairs', '100000000'], /--test-pairs 100000000: the run would hold \d+ GB at once \(the test pair tensors \d+ GB/],
+    ['a train subset too small to pair', ['--train-fraction', '0.00002'], /--train-pairs 320 from 1 image\(s\) \(--train-fraction 0\.00002\): /],
+    ['a train subset that cannot give every pair', ['--train-fraction', '0.0002'], /--train-pairs 320: the 12 image\(s\) of --train-fraction 0\.0002 give only \d+ pairs/],
+    ['an odd pair count', ['--train-pairs', '641'], /--train-pairs 641: must be even \(half the pairs show the same digit, half different\); use 640 or 642/],
+    ['zero epochs', ['--epochs', '0'], /--epochs 0: trains nothing/],
+    ['the run id latest', ['--run-id', 'latest'], /flag --run-id: .*latest/],
+    ['a run id of a temporary', ['--run-id', '.mine.partial-4000000'], /flag --run-id: /],
+    ['the run id ..', ['--run-id', '..'], /flag --run-id: /],
+    ['the run id .cache', ['--run-id', '.cache'], /flag --run-id: /],
+  ];
+  it.each(cases)('%s', async (_what, flags, message) => {
+    const out = mkdtempSync(join(tmpdir(), 'prune-refuse-'));
+    try {
+      const run = await runCli([...SMALL, '--export-k', '4', ...flags, '--out-dir', join(out, 'runs')]);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/epoch 1\//);
+      expect(readdirSync(out)).toEqual([]); // not even the out-dir or its .cache/
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -2,14 +2,16 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
+import { watchLauncher } from '@prune/viewer/watch-launcher';
 import { removePendingSync } from './atomicWrite.js';
-import { ConfigError, parseCli, type CliConfig } from './parseCli.js';
+import { ConfigError } from './configError.js';
+import { parseCli, type CliConfig } from './parseCli.js';
 import { createProgress } from './createProgress.js';
 
 /** Set in the worker process, which runs the experiment while the supervisor only relays signals. */
 const WORKER_ENV = 'PRUNE_EXPERIMENT_WORKER';
 
-/** Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 130 interrupted (Ctrl-C). */
+/** Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM, or its launcher ended). */
 function parseOrExit(argv: string[]): CliConfig | number {
   try {
     return parseCli(argv);
@@ -46,23 +48,28 @@ function supervise(argv: string[]): void {
   });
 }
 
-/** The worker: runs the experiment; Ctrl-C removes every unfinished file and folder, then exits with 130. */
+/**
+ * The worker: runs the experiment. Ctrl-C, SIGTERM, or the end of a process that launched it (a signal sent to
+ * the top `pnpm` only ends pnpm and is not passed on) removes every unfinished file and folder, then exits with
+ * 128 + the signal's number (130, 143).
+ */
 async function work(cli: CliConfig): Promise<number> {
   const progress = createProgress(cli.progress);
   const controller = new AbortController();
   let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals, why: string = signal) => {
     if (interrupted) return;
     interrupted = true;
     progress.close();
-    controller.abort(new Error(`interrupted by ${signal}`));
+    controller.abort(new Error(`interrupted by ${why}`));
     // Nothing half-written may remain: temporary files and the unfinished run folder go now, before exiting.
     const removed = removePendingSync();
-    process.stderr.write(`\ninterrupted (${signal}): removed ${removed.length} unfinished file(s) or folder(s); the model cache keeps only complete entries\n`);
-    process.exit(130);
+    process.stderr.write(`\ninterrupted (${why}): removed ${removed.length} unfinished file(s) or folder(s); the model cache keeps only complete entries\n`);
+    process.exit(128 + constants.signals[signal]);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  watchLauncher((launcher) => onSignal('SIGTERM', `SIGTERM: ${launcher.name} (pid ${launcher.pid}), which launched this run, has ended`));
   try {
     // Loaded after argument parsing, so --help and config errors answer at once without loading tfjs.
     const { runExperiment } = await import('./runExperiment.js');
@@ -73,7 +80,7 @@ async function work(cli: CliConfig): Promise<number> {
     removePendingSync();
     process.stderr.write(`error: ${(error as Error).message}\n`);
     if (process.env.PRUNE_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return 1;
+    return error instanceof ConfigError ? 2 : 1; // a configuration error found once tfjs or the data are loaded
   }
 }
 

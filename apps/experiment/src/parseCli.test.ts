@@ -60,7 +60,11 @@ describe('parseCli', () => {
     writeFileSync(file, JSON.stringify({ criteria: ['mean', 'taylorr'] }));
     expect(() => parseCli(['--config', file])).toThrow(`${file}: field 'criteria': unknown criterion 'taylorr'`);
     expect(() => parseCli(['--criteria', 'nope'])).toThrow("--criteria: unknown criterion 'nope'");
-    expect(() => parseCli(['--run-id', 'a/b'])).toThrow(/flag --run-id: use letters, digits/);
+    expect(() => parseCli(['--run-id', 'a/b'])).toThrow(/flag --run-id: start with a letter or digit, then use letters, digits/);
+    expect(() => parseCli(['--run-id', 'latest'])).toThrow(/flag --run-id: 'latest' is the out-dir's link/);
+    expect(() => parseCli(['--epochs', '0'])).toThrow('--epochs 0: trains nothing');
+    expect(() => parseCli(['--test-pairs', '2001'])).toThrow('--test-pairs 2001: must be even');
+    expect(() => parseCli(['--calibration-pairs', '7'])).toThrow('--calibration-pairs 7: must be even');
   });
 
   it('takes the wasm thread count from --threads (default: null, every logical core) and names the flag of a bad one', () => {

@@ -5,13 +5,9 @@ import { formatIssuePath } from '@prune/report';
 import { runConfigSchema, type RunConfig } from './runConfigSchema.js';
 import { CRITERION_DESCRIPTIONS } from './criterionNames.js';
 
-/** A configuration problem the user can fix: the message names the flag, file and field. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './configError.js';
+
+export { ConfigError };
 
 type Kind = 'int' | 'number' | 'string' | 'ints' | 'strings' | 'choice' | 'nullable-string';
 
@@ -182,11 +178,16 @@ export function parseCli(argv: string[], program: Command = buildProgram()): Cli
     throw new ConfigError(`invalid configuration\n${lines.map((l) => `  - ${l}`).join('\n')}`);
   }
   const config = parsed.data;
+  const where = (key: keyof RunConfig) => (key in fromFlags || !configFile || !(key in fromFile) ? camelToFlag.get(key) ?? key : `${configFile}: field '${key}'`);
   for (const key of ['criteria', 'compare'] as const) {
     const unknown = config[key].filter((c) => !(c in CRITERION_DESCRIPTIONS));
-    if (unknown.length === 0) continue;
-    const where = key in fromFlags ? `--${key}` : `${configFile}: field '${key}'`;
-    throw new ConfigError(`${where}: unknown criterion ${unknown.map((c) => `'${c}'`).join(', ')}; known: ${Object.keys(CRITERION_DESCRIPTIONS).join(', ')}`);
+    if (unknown.length > 0) {
+      throw new ConfigError(`${where(key)}: unknown criterion ${unknown.map((c) => `'${c}'`).join(', ')}; known: ${Object.keys(CRITERION_DESCRIPTIONS).join(', ')}`);
+    }
+  }
+  if (config.epochs === 0) throw new ConfigError(`${where('epochs')} 0: trains nothing, so the run would rank and prune an untrained model; use --epochs 1 or more`);
+  for (const key of ['trainPairs', 'testPairs', 'calibrationPairs'] as const) {
+    if (config[key] % 2 !== 0) throw new ConfigError(`${where(key)} ${config[key]}: must be even (half the pairs show the same digit, half different); use ${config[key] - 1} or ${config[key] + 1}`);
   }
   if (config.data !== null && !isAbsolute(config.data)) config.data = resolve(cwd, config.data);
   if (!isAbsolute(config.outDir)) config.outDir = resolve(cwd, config.outDir);

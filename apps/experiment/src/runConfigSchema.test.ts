@@ -28,6 +28,11 @@ describe('runConfigSchema', () => {
     expect(() => parseWithSchema(runConfigSchema, { seeds: [1, -2] }, 'cfg.json')).toThrow(/field 'seeds\[1\]'/);
     expect(() => parseWithSchema(runConfigSchema, { calibration: 'val' }, 'cfg.json')).toThrow(/field 'calibration'/);
     expect(() => parseWithSchema(runConfigSchema, { runId: '../x' }, 'cfg.json')).toThrow(/field 'runId'/);
+    // The out-dir's own names: its link, its cache, temporaries and unfinished runs.
+    for (const runId of ['latest', 'Latest', '.', '..', '.cache', '.mine.partial-4000000', '.latest.tmp-12', '-x']) {
+      expect(() => parseWithSchema(runConfigSchema, { runId }, 'cfg.json'), runId).toThrow(/field 'runId'/);
+    }
+    expect(parseWithSchema(runConfigSchema, { runId: 'run-1.b_2' }, 'cfg.json').runId).toBe('run-1.b_2');
   });
 });
 

@@ -51,7 +51,9 @@ export const runConfigSchema = z
     /** Name of the run folder; null derives one from the time and config. */
     runId: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-" only')
+      // Names starting with "." are the out-dir's own (.cache, temporaries, partial runs) and `latest` is its link.
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'start with a letter or digit, then use letters, digits, ".", "_" or "-" only')
+      .refine((id) => id.toLowerCase() !== 'latest', "'latest' is the out-dir's link to the newest run; choose another name")
       .nullable()
       .default(null),
     /** Reuse a trained model with the same data and training config. */

@@ -1,10 +1,12 @@
 import { relative } from 'node:path';
 import { selectBackend } from '@prune/backend';
-import { channelGroup } from '@prune/core';
 import type { CostRecord, ExportRecord, Results, SeedRun } from '@prune/report';
 import type { RunConfig } from './runConfigSchema.js';
-import { createSiameseModel, registerSiameseFusion } from '@prune/siamese';
+import { registerSiameseFusion } from '@prune/siamese';
 import type { SeedData } from './buildSeedData.js';
+import { checkDiskSpace } from './checkDiskSpace.js';
+import { checkMemory } from './checkMemory.js';
+import { checkPlan } from './checkPlan.js';
 import { criterionByName } from './criterionByName.js';
 import { labTable } from './labTable.js';
 import { pairTensors } from './pairTensors.js';
@@ -46,15 +48,18 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   const createdAt = new Date();
   const seeds = config.seeds ?? [config.seed];
   for (const name of config.criteria) criterionByName(name, 0); // unknown names fail before any work
-  const folder = await openRunFolder(config, createdAt, progress.log);
 
   // The backend is chosen before anything creates a tensor; its time counts as training's.
   const backend = await timer.stage('train', () => selectBackend(config.backend, { loadTfjsNode: () => import('@tensorflow/tfjs-node'), threads: config.threads ?? undefined }));
   progress.log(`backend: ${backend.backend} (${backend.reason})`);
   registerSiameseFusion();
-  checkLayer(config.layer);
-
+  // Everything that can fail on the configuration fails here, before anything is written: the layer and the
+  // surgery at every K the run prunes, the memory of the pair tensors, the subsets and pairs the data can give.
+  const planned = await checkPlan(config);
+  checkMemory(config, planned.channels);
+  checkDiskSpace(config);
   const { seedData } = await timer.stage('data', () => dataStage({ config, seeds }, ctx));
+  const folder = await openRunFolder(config, createdAt, progress.log);
   const seedRuns: SeedRun[] = [];
   const exports: ExportRecord[] = [];
   let costs: CostRecord[] = [];
@@ -75,11 +80,11 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
       checkAbort(signal);
       const rankings = await timer.stage('rank', () => rankStage({ model, layerPath, criteria: config.criteria, seed, stats, calibration }, ctx));
       const swept = await timer.stage('sweep', () => sweepStage({ model, layerPath, rankings, test, rankedOn: config.calibration, tag }, ctx));
-      const other = pairTensors(data.otherCalibration);
+      const other = data.otherCalibration ? pairTensors(data.otherCalibration) : null;
       const { comparisons, controls } = await timer
         .stage('controls', () => controlsStage({ config, model, layerPath, seed, criteria: swept, stats, test, calibration, other, tag }, ctx))
-        .finally(() => other.dispose());
-      const exported = await timer.stage('export', () => exportStage({ config, runDir: folder.runDir, seed, seedIndex: s, model, layerPath, channels: stats.channels, criteria: swept, data, tag }, ctx));
+        .finally(() => other?.dispose());
+      const exported = await timer.stage('export', () => exportStage({ config, runDir: folder.runDir, seed, seedIndex: s, model, layerPath, criteria: swept, data, tag }, ctx));
       exports.push(...exported.exports);
       viewerIndex ??= exported.viewerIndex;
       if (s === 0) costs = await timer.stage('costs', () => costsStage({ model, layerPath, order: swept[0]?.order ?? [], test }, ctx));
@@ -106,16 +111,4 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   progress.log(`run folder: ${relative(process.cwd(), folder.finalDir) || folder.finalDir} (${files.length + 4} files, model/, viewer-data/)`);
   progress.log(`time: ${Object.entries(results.timings).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}`);
   return { runDir: folder.finalDir, results };
-}
-
-/** Fails at once (before loading data or training) when --layer names no layer heading a prunable group of the Siamese model. */
-function checkLayer(layer: string): void {
-  const probe = createSiameseModel();
-  try {
-    channelGroup(probe, layer);
-  } catch (error) {
-    throw new Error(`--layer ${layer}: ${(error as Error).message}`);
-  } finally {
-    probe.dispose();
-  }
 }

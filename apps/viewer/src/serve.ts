@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { latestRun, serveRun } from './serveRun';
 import { ensureViewerBuilt, VIEWER_ROOT } from './viewerDist';
+import { watchLauncher } from './watchLauncher';
 
 // pnpm viewer [runDir] [--port 4173] [--host 127.0.0.1]: serves the latest run (or the given one) with the page.
 const { values, positionals } = parseArgs({
@@ -30,6 +31,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port: '${values.port}' is not a port number`);
   process.exit(2);
 }
+// A signal sent to the top `pnpm` only ends pnpm without passing it on: the server stops when its launcher ends.
+watchLauncher((launcher) => {
+  console.log(`${launcher.name} (pid ${launcher.pid}), which started this server, has ended: stopping`);
+  process.exit(143);
+});
 const viewerDir = await ensureViewerBuilt({ log: (line) => console.log(line) });
 const { url } = await serveRun({ runDir, viewerDir, host: values.host, port });
 console.log(`Serving ${runDir}\n  ${url}\n(Ctrl-C to stop)`);

@@ -22,6 +22,8 @@ describe('parseArgs', () => {
     expect(c).toMatchObject({ model: 'models/net/model.json', out: 'models/net-pruned', criterion: 'l1-norm', strategy: 'uniform', ratio: 0.3, exclude: [], fineTuneEpochs: 0, backend: 'auto', latencyRuns: 10 });
     expect(c.preprocess).toEqual({ scale: 1 / 255, mean: [0], std: [1] });
     expect(c.target).toBeUndefined();
+    expect(parseArgs(['model.json', '-r', '0.1']).out).toBe('pruned');
+    expect(parseArgs(['nets/a/', '-r', '0.1']).out).toBe('nets/a-pruned');
   });
 
   it('reads layer ratios, exclusions, preprocessing, quantization and fine-tuning', () => {

@@ -45,6 +45,8 @@ export interface PruneConfig {
   quantize?: WeightQuantization;
   backend: 'auto' | 'wasm' | 'cpu';
   latencyRuns: number;
+  /** Threads of the wasm backend (default: every core). */
+  threads?: number;
   seed: number;
   progress: 'auto' | 'lines' | 'none';
 }
@@ -159,6 +161,7 @@ export function createProgram(): Command {
     .option('--batch-size <n>', 'examples per batch when scoring, evaluating and fine-tuning', positiveInt('--batch-size'), 32)
     .addOption(new Option('-q, --quantize <dtype>', 'store the written weights as float16 or uint8 (tfjs weights-manifest quantization)').choices(['float16', 'uint8']))
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'wasm', 'cpu']).default('auto'))
+    .option('--threads <n>', 'threads of the wasm backend (default: every core)', positiveInt('--threads'))
     .option('--latency-runs <n>', 'timed predict calls per latency measurement (median reported)', positiveInt('--latency-runs'), 10)
     .option('--seed <n>', 'seed of the random criterion and of fine-tuning shuffles', positiveInt('--seed', 0), 0)
     .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'lines', 'none']).default('auto'))
@@ -171,6 +174,12 @@ Examples:
   prune ./mobilenet/model.json --target params=50% --data ./images --scale 1/127.5 --mean 1 --quantize uint8
   prune ./model --criterion mean-activation --strategy global --ratio 0.4 --data calib.npy --labels labels.npy --fine-tune-epochs 2`,
     );
+}
+
+/** `models/net` or `models/net/model.json` → `models/net-pruned`; a bare `model.json` → `pruned`. */
+function defaultOut(model: string): string {
+  const folder = model.replace(/(^|\/)model\.json$/, '').replace(/\/+$/, '');
+  return folder === '' || folder === '.' ? 'pruned' : `${folder}-pruned`;
 }
 
 /** Parses the command line (without node and the script) into a checked config; commander errors are thrown as CommanderError. */
@@ -195,7 +204,7 @@ export function parseArgs(argv: readonly string[]): PruneConfig {
   const std = o.std as number[];
   return {
     model,
-    out: (o.out as string | undefined) ?? `${model.replace(/\/model\.json$/, '').replace(/\/+$/, '')}-pruned`,
+    out: (o.out as string | undefined) ?? defaultOut(model),
     criterion,
     strategy: o.strategy as 'uniform' | 'global',
     ...(o.ratio !== undefined ? { ratio: o.ratio as number } : {}),
@@ -214,6 +223,7 @@ export function parseArgs(argv: readonly string[]): PruneConfig {
     ...(o.quantize !== undefined ? { quantize: o.quantize as WeightQuantization } : {}),
     backend: o.backend as PruneConfig['backend'],
     latencyRuns: o.latencyRuns as number,
+    ...(o.threads !== undefined ? { threads: o.threads as number } : {}),
     seed: o.seed as number,
     progress: o.progress as PruneConfig['progress'],
   };

@@ -4,6 +4,7 @@ export interface Progress {
   update(text: string): void;
   /** A finished phase's line, kept. */
   done(text: string): void;
+  /** Ends an open terminal line (before an error message or the report is printed). */
   close(): void;
 }
 

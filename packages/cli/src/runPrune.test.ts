@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import pngjs from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZOO, ZOO_NAMES } from '@prune/test-zoo';
-import { countParams, evaluateModel, modelArtifacts } from '@prune/core';
+import { countParams, evaluateModel, modelArtifacts, quantizeArtifacts } from '@prune/core';
 import { fileSystem } from '@prune/core/node';
 import { loadData } from './data/loadData';
 import { parseArgs } from './parseArgs';
@@ -21,7 +21,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 async function run(argv: string[]): Promise<{ report: RunReport; printed: string[]; progress: string[] }> {
   const printed: string[] = [];
   const progress: string[] = [];
-  const report = await runPrune(parseArgs([...argv, '--latency-runs', '3']), {
+  // The cpu backend unless a test asks for another: tensors made before the run forbid restarting wasm with more threads.
+  const backend = argv.includes('--backend') ? [] : ['--backend', 'cpu'];
+  const report = await runPrune(parseArgs([...argv, ...backend, '--latency-runs', '3']), {
     print: (line) => printed.push(line),
     progress: createProgress('lines', { write: (s: string) => progress.push(s) }, 0),
   });
@@ -108,6 +110,34 @@ describe('prune with data', () => {
     tf.dispose(data.inputs);
     model.dispose();
     written.dispose();
+  });
+});
+
+describe('a model as tfjs-converter writes it', () => {
+  it('uint8-quantized weights in several shards of two manifest groups, Keras metadata: loaded, pruned, sized from every shard', async () => {
+    const entry = ZOO.densenet;
+    const model = entry.build({ seed: 6 });
+    const { artifacts } = quantizeArtifacts(await modelArtifacts(model), 'uint8');
+    const dir = join(work, 'converted');
+    mkdirSync(dir);
+    const data = new Uint8Array(artifacts.weightData as ArrayBuffer);
+    // Shards cut at arbitrary bytes (a weight may span two), as the converter's --weight_shard_size_bytes does.
+    const cuts = [0, 1000, 2501, data.length];
+    const names = cuts.slice(1).map((_, i) => `group1-shard${i + 1}of3.bin`);
+    names.forEach((n, i) => writeFileSync(join(dir, n), data.subarray(cuts[i], cuts[i + 1])));
+    const specs = artifacts.weightSpecs!;
+    const half = Math.floor(specs.length / 2);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({
+      format: 'layers-model', generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0', modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: names.slice(0, 2), weights: specs.slice(0, half) }, { paths: names.slice(2), weights: specs.slice(half) }],
+    }));
+    const { report } = await run([dir, '-r', '0.3', '-o', join(work, 'converted-out'), '--backend', 'cpu']);
+    expect(report.size.before).toBe(statSync(join(dir, 'model.json')).size + data.length);
+    expect(report.totals.params.before).toBe(entry.cost(entry.widthsOf(model)).params);
+    const loaded = await tfl.loadLayersModel(fileSystem(join(work, 'converted-out')));
+    expect(report.totals.params.after).toBe(entry.cost(entry.widthsOf(loaded)).params);
+    model.dispose();
+    loaded.dispose();
   });
 });
 

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@prune/backend';
 import {
+  channelGroups,
   countMacs,
   countParams,
   criterionByName,
@@ -75,6 +76,19 @@ function targetOf(config: PruneConfig, before: { params: number; macs: number },
   return t.kind === 'params' ? { params: value } : { macs: value };
 }
 
+/** Bytes of activations one batch may hold (the wasm backend's heap is bounded). */
+const ACTIVATION_BUDGET = 256 * 2 ** 20;
+
+/**
+ * A batch size no larger than the one asked for, lowered so that `copies` of every layer's output for one batch fit
+ * the activation budget: a data criterion keeps every group source's output until the batch is reduced, and
+ * training keeps every layer's for the backward pass (a 224×224 MobileNetV2 at batch 8 ran wasm out of memory).
+ */
+function fittingBatchSize(model: LayersModel, requested: number, copies: number): number {
+  const elements = channelGroups(model).graph.shapes.reduce<number>((n, shape) => n + shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+  return Math.max(1, Math.min(requested, Math.floor(ACTIVATION_BUDGET / (4 * copies * Math.max(1, elements)))));
+}
+
 /** @prune/core's messages name its options; the command's user knows the flags. */
 function flagMessage(message: string): string {
   const named = /^pruneModel: options\.(ratios|exclude) names '([^']+)', whose channels cannot be pruned/.exec(message);
@@ -109,7 +123,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
   const started = performance.now();
   const progress = options.progress ?? createProgress(config.progress);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const backend = await selectBackend(config.backend);
+  const backend = await selectBackend(config.backend, config.threads !== undefined ? { threads: config.threads } : {});
   progress.done(`backend: ${backend.backend} (${backend.reason})`);
 
   progress.update(`loading ${config.model}`);
@@ -121,6 +135,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
 
   let data: LoadedData | undefined;
   const held: tf.Tensor[] = [];
+  let failed = false;
   try {
     if (config.data !== undefined) {
       progress.update(`reading ${config.data}`);
@@ -137,10 +152,12 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
     const x = inputs.length === 1 ? inputs[0]! : inputs;
     const latencyOptions = { runs: config.latencyRuns, warmup: 2 };
 
+    const scoringBatch = fittingBatchSize(model, config.batchSize, 1);
+    if (data && scoringBatch < config.batchSize) progress.done(`scoring and evaluating in batches of ${scoringBatch} (not ${config.batchSize}): the activations of one batch stay within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
     progress.update('measuring the model');
     const before = { params: countParams(model).total, macs: countMacs(model).macs };
     const latencyBefore = await measureLatency(model, x, latencyOptions);
-    const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: config.batchSize }) : undefined;
+    const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: scoringBatch }) : undefined;
     progress.done(`before: ${before.params.toLocaleString('en-US')} params, ${before.macs.toLocaleString('en-US')} MACs, ${latencyBefore.medianMs.toFixed(2)} ms${accuracyBefore !== undefined ? `, accuracy ${accuracyBefore.toFixed(4)}` : ''}`);
 
     const pruning: PruningOptions = {
@@ -149,7 +166,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       exclude: config.exclude,
       minChannels: config.minChannels,
       roundTo: config.roundTo,
-      batchSize: config.batchSize,
+      batchSize: scoringBatch,
       ...(data ? { data } : {}),
       onProgress: (p) => progress.update(p.phase === 'score' ? `scoring channels (${config.criterion}): group ${p.done}/${p.total}` : `${p.phase}…`),
     };
@@ -162,23 +179,28 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
         result = await pruneModel(model, { ...pruning, ratio: config.ratio ?? 0, ratios: config.layerRatios });
       }
     } catch (error) {
-      throw new Error(flagMessage((error as Error).message));
+      const message = (error as Error).message;
+      if (flagMessage(message) === message) throw error;
+      throw new Error(flagMessage(message), { cause: error });
     }
     const pruned = result.model;
     const plan = result.steps[0]!.plan;
     progress.done(`pruned ${plan.groups.filter((g) => g.pruned.length > 0).length} of ${plan.groups.length} groups (${plan.refused.length} left alone as they cannot be pruned, ${plan.excluded.length} excluded)`);
     try {
-      const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: config.batchSize }) : undefined;
+      const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: scoringBatch }) : undefined;
       let losses: number[] | undefined;
+      let trainingBatch: number | undefined;
       let accuracyTuned: number | undefined;
       if (config.fineTuneEpochs > 0 && labelled) {
+        trainingBatch = fittingBatchSize(pruned, config.batchSize, 2);
+        if (trainingBatch < config.batchSize) progress.done(`fine-tuning in batches of ${trainingBatch} (not ${config.batchSize}): training keeps the activations of one batch within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
         losses = await fineTune(pruned, labelled, {
           epochs: config.fineTuneEpochs,
           learningRate: config.learningRate,
-          batchSize: config.batchSize,
+          batchSize: trainingBatch,
           onEpoch: (e, loss) => progress.update(`fine-tuning: epoch ${e}/${config.fineTuneEpochs}, loss ${loss.toFixed(4)}`),
         });
-        accuracyTuned = evaluateModel(pruned, labelled, { batchSize: config.batchSize });
+        accuracyTuned = evaluateModel(pruned, labelled, { batchSize: scoringBatch });
         progress.done(`fine-tuned ${config.fineTuneEpochs} epoch(s): loss ${losses.map((l) => l.toFixed(4)).join(' → ')}, accuracy ${accuracyTuned.toFixed(4)}`);
       }
 
@@ -195,7 +217,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
           // Measured on the model as any tfjs loader reads the quantized weights back.
           const reloaded = await loadLayersModel(tf.io.fromMemory(q.artifacts));
           releaseSharedLayers(reloaded);
-          accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: config.batchSize });
+          accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: scoringBatch });
           reloaded.dispose();
         }
         progress.done(`quantized ${q.quantized} weights to ${q.dtype}: ${q.bytes.before.toLocaleString('en-US')} → ${q.bytes.after.toLocaleString('en-US')} bytes`);
@@ -223,7 +245,8 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
         ...(accuracyBefore !== undefined
           ? { accuracy: { before: accuracyBefore, pruned: accuracyPruned!, ...(accuracyTuned !== undefined ? { fineTuned: accuracyTuned } : {}), ...(accuracyQuantized !== undefined ? { quantized: accuracyQuantized } : {}) } }
           : {}),
-        ...(losses ? { fineTune: { epochs: config.fineTuneEpochs, learningRate: config.learningRate, losses } } : {}),
+        ...(losses ? { fineTune: { epochs: config.fineTuneEpochs, learningRate: config.learningRate, batchSize: trainingBatch!, losses } } : {}),
+        batchSize: scoringBatch,
         ...(quantization ? { quantization } : {}),
         size: { before: sizeBefore, after: sizeAfter },
         files: [MODEL_JSON, ...JSON.parse(await readFile(join(config.out, MODEL_JSON), 'utf8')).weightsManifest.flatMap((g: { paths: string[] }) => g.paths), REPORT_JSON],
@@ -234,11 +257,26 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       progress.close();
       for (const line of reportLines(report)) print(line);
       return report;
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      pruned.dispose();
+      try {
+        pruned.dispose();
+      } catch (error) {
+        if (!failed) throw error;
+      }
     }
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    tf.dispose(held);
-    model.dispose();
+    // After a failure inside a backend (e.g. wasm out of memory) freeing can fail too: keep the first error.
+    try {
+      tf.dispose(held);
+      model.dispose();
+    } catch (error) {
+      if (!failed) throw error;
+    }
   }
 }

@@ -41,6 +41,16 @@ const SIDE = 28;
  *
  * Both inputs go through one shared encoder, a nested model named 'encoder'. Weights start as PyTorch's defaults
  * (uniform ±1/√fan_in for kernels and biases), drawn from seeds derived from `config.seed`.
+ *
+ * @param config - `seed` and layer widths (defaults: the lab's network, seed 42).
+ *
+ * @example
+ * ```ts
+ * import { createSiameseModel } from '@prune/siamese';
+ *
+ * const siamese = createSiameseModel({ seed: 1 });
+ * console.log(siamese.inputs.length, siamese.countParams()); // 2 inputs, 218049 parameters
+ * ```
  */
 export function createSiameseModel(config: SiameseConfig = {}): LayersModel {
   const c = resolveConfig(config);

@@ -15,7 +15,20 @@ export interface Evaluation {
 /** Clipping of p in the loss, tfjs-layers' epsilon. */
 const EPSILON = 1e-7;
 
-/** Scores probabilities `p` of "same digit" against 0/1 labels: accuracy at p ≥ 0.5, mean BCE and ROC-AUC. */
+/**
+ * Scores probabilities `p` of "same digit" against 0/1 labels: accuracy at p ≥ 0.5, mean BCE and ROC-AUC.
+ *
+ * @param probabilities - one probability of "same" per pair.
+ * @param labels - 1 (same digit) or 0 per pair.
+ *
+ * @example
+ * ```ts
+ * import { evaluatePredictions } from '@prune/siamese';
+ *
+ * const e = evaluatePredictions([0.9, 0.2, 0.6], [1, 0, 0]);
+ * console.log(e.accuracy, e.auc); // 2 of 3 right; AUC 1 (every same pair scores higher)
+ * ```
+ */
 export function evaluatePredictions(probabilities: ArrayLike<number>, labels: ArrayLike<number>): Evaluation {
   const count = probabilities.length;
   if (labels.length !== count) throw new Error(`evaluatePredictions: ${count} probabilities but ${labels.length} labels`);

@@ -1,6 +1,16 @@
 /**
  * Area under the ROC curve of `scores` for binary `labels` (1 = positive), as the Mann–Whitney statistic with tied
  * scores given their average rank (a tie between a positive and a negative counts one half). NaN without both classes.
+ *
+ * @param scores - one score per example, higher = more likely positive.
+ * @param labels - 1 (positive) or 0 per example.
+ *
+ * @example
+ * ```ts
+ * import { rocAuc } from '@prune/siamese';
+ *
+ * console.log(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])); // 0.75
+ * ```
  */
 export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;

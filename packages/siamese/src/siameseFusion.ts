@@ -46,7 +46,20 @@ function checkInputShapes(inputShape: Shape | Shape[], name: string): [Shape, Sh
 
 let registered = false;
 
-/** Registers {@link SiameseFusion} for tfjs serialisation (idempotent; called by the factory and the loaders). */
+/**
+ * Registers {@link SiameseFusion} for tfjs serialisation (idempotent; called by the factory and the loaders).
+ *
+ *
+ * @example
+ * ```ts
+ * import { loadLayersModel } from '@tensorflow/tfjs-layers';
+ * import { registerSiameseFusion } from '@prune/siamese';
+ *
+ * // Before loading a saved Siamese model with tfjs's own loader:
+ * registerSiameseFusion();
+ * const siamese = await loadLayersModel('/models/siamese/model.json');
+ * ```
+ */
 export function registerSiameseFusion(): void {
   if (registered) return;
   serialization.registerClass(SiameseFusion);

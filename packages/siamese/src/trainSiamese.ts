@@ -71,6 +71,23 @@ export interface TrainHistory {
 /**
  * Trains a Siamese model in place on labelled pairs: binary cross-entropy on its sigmoid output, Adam, seeded
  * shuffling and dropout, progress per batch and per epoch, cancellable through an AbortSignal.
+ *
+ * @param model - a Siamese model (`createSiameseModel`): two image inputs, one probability out.
+ * @param pairs - the training pairs (`makePairs`).
+ * @param options - `epochs`, `batchSize`, `learningRate`, `seed`, `shuffle`, `optimizer`, `signal`, `onBatch`, `onEpoch`.
+ * @returns Each epoch's loss, accuracy and throughput.
+ *
+ * @example
+ * ```ts
+ * import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+ * import { loadMnist } from '@prune/mnist-pairs/node';
+ * import { createSiameseModel, trainSiamese } from '@prune/siamese';
+ *
+ * const train = subsetSplit((await loadMnist()).train, 0.1, 42);
+ * const siamese = createSiameseModel();
+ * const history = await trainSiamese(siamese, makePairs(train, 10000, 42), { epochs: 10 });
+ * console.log(history.epochs.map((e) => e.accuracy));
+ * ```
  */
 export async function trainSiamese(model: LayersModel, pairs: PairSet, options: TrainOptions = {}): Promise<TrainHistory> {
   const epochs = options.epochs ?? 10;

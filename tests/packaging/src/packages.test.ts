@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -47,6 +48,7 @@ beforeAll(() => {
     dependencies: {
       ...fileSpecs,
       '@tensorflow/tfjs-core': '4.22.0', '@tensorflow/tfjs-layers': '4.22.0', '@tensorflow/tfjs-backend-cpu': '4.22.0',
+      '@types/node': '20.19.8',
     },
     overrides: fileSpecs,
   };
@@ -59,7 +61,29 @@ afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+/**
+ * The Node built-ins a built ES module reaches, statically or by a literal dynamic import, following its relative
+ * imports (tsup's shared chunks): what a bundler would have to resolve for a browser.
+ */
+function nodeBuiltinsReached(entry: string, seen = new Set<string>()): string[] {
+  if (seen.has(entry)) return [];
+  seen.add(entry);
+  const code = readFileSync(entry, 'utf8');
+  const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"']+)["']/g)].map((m) => m[1]!);
+  return specifiers.flatMap((s) => {
+    if (s.startsWith('.')) return nodeBuiltinsReached(join(dirname(entry), s), seen);
+    return s.startsWith('node:') || builtinModules.includes(s.split('/')[0]!) ? [s] : [];
+  });
+}
+
 describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, { dir, offersCjs }) => {
+  it('has a root entry that reaches no Node built-in (Node-only helpers live behind ./node)', () => {
+    const installed = join(scratch, 'consumer/node_modules', name);
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Manifest;
+    const root = (manifest.exports?.['.'] as { import: { default: string } }).import.default;
+    expect(nodeBuiltinsReached(join(installed, root))).toEqual([]);
+  });
+
   it('passes publint --strict', () => {
     const out = run(bin('publint'), ['--strict'], dir);
     expect(out).not.toMatch(/error|warning/i);
@@ -157,5 +181,96 @@ describe('@prune/core in a consumer project', () => {
     expect(out.whole.groups).toEqual([['conv', 4, 2]]);
     expect(out.whole.filters).toBe(2);
     expect(out.whole.params).toEqual({ before: 330, after: 330 - 164 });
+  });
+});
+
+describe('@prune/cli in a consumer project', () => {
+  it('npx prune --help, then a real prune of a zoo model saved to files, from the installed tarball', () => {
+    const project = join(scratch, 'consumer');
+    const help = run('npx', ['--no-install', 'prune', '--help'], project);
+    expect(help).toMatch(/^Usage: prune \[options\] <model>/);
+    expect(help).toContain('--target <kind=value>');
+    const model = join(scratch, 'mobilenet');
+    const counted = JSON.parse(run(bin('tsx'), ['--conditions=@prune/source', join(import.meta.dirname, 'saveZooModel.ts'), 'mobilenetV2', model, '0.3'], root).trim().split('\n').pop()!) as { before: number; after: number };
+    const out = join(scratch, 'mobilenet-pruned');
+    const printed = run('npx', ['--no-install', 'prune', model, '--ratio', '0.3', '--quantize', 'float16', '-o', out, '--progress', 'none', '--latency-runs', '3'], project);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { totals: { params: { before: number; after: number } }; quantization: { dtype: string } };
+    // The packed command prunes what @prune/core prunes from the sources, as the zoo's own formula counts it.
+    expect(report.totals.params).toEqual(counted);
+    expect(report.quantization.dtype).toBe('float16');
+    expect(printed).toContain(`params   ${counted.before.toLocaleString('en-US')} → ${counted.after.toLocaleString('en-US')}`);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; weights: { quantization?: { dtype: string } }[] }[] };
+    expect(manifest.weightsManifest[0]!.paths).toEqual(['./weights.bin']);
+    expect(manifest.weightsManifest[0]!.weights.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
+  });
+});
+
+// The docs' own files, run in consumer projects exactly as Getting started and the tutorial tell a user to.
+const tutorial = join(root, 'apps/docs/examples/tutorial');
+
+/** Compiles one of the tutorial's files into `project` (as .mts, node16) and runs it with node. */
+function runTutorialFile(project: string, file: string, args: string[]): string[] {
+  const name = file.replace(/\.ts$/, '.mts');
+  cpSync(join(tutorial, file), join(project, name));
+  const config = {
+    compilerOptions: { target: 'ES2022', module: 'Node16', moduleResolution: 'node16', strict: true, skipLibCheck: true,
+      types: ['node'], outDir: 'out' },
+    files: [name],
+  };
+  writeFileSync(join(project, `tsconfig.${name}.json`), JSON.stringify(config));
+  run(bin('tsc'), ['-p', `tsconfig.${name}.json`], project);
+  return run('node', [join('out', name.replace(/\.mts$/, '.mjs')), ...args], project).trim().split('\n');
+}
+
+describe('Getting started, on the tarballs', () => {
+  let project: string;
+  beforeAll(() => {
+    // The inference-only install line of Getting started, verbatim but for the tarball folder.
+    project = join(scratch, 'inference-only');
+    run('mkdir', ['-p', project], scratch);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts',
+      tarballs.get('@prune/core')!, tarballs.get('@prune/activations')!,
+      '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-layers@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0',
+      '@types/node@20.19.8'], project);
+    cpSync(join(tutorial, 'my-model'), join(project, 'my-model'), { recursive: true });
+  });
+
+  it('installs the inference set from the tarballs alone, and the first prune runs and saves files', () => {
+    const installed = readdirSync(join(project, 'node_modules/@prune')).sort();
+    expect(installed).toEqual(['activations', 'core']);
+    const lines = runTutorialFile(project, 'firstPrune.ts', ['my-model/model.json', 'pruned']);
+    expect(lines.join('\n')).toMatch(/before: 9098, after: \d+/);
+    expect(readdirSync(join(project, 'pruned')).sort()).toEqual(['model.json', 'weights.bin']);
+  });
+
+  it("fails to train on stock wasm with the error Getting started answers", () => {
+    writeFileSync(join(project, 'fitOnWasm.mjs'), `
+      import '@tensorflow/tfjs-backend-wasm';
+      import * as tf from '@tensorflow/tfjs-core';
+      import { loadLayersModel } from '@tensorflow/tfjs-layers';
+      import { fileSystem } from '@prune/core/node';
+      await tf.setBackend('wasm');
+      const model = await loadLayersModel(fileSystem('my-model/model.json'));
+      model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+      await model.fit(tf.zeros([2, 28, 28, 1]), tf.oneHot([1, 2], 10), { epochs: 1, verbose: 0 });
+    `);
+    expect(() => run('node', ['fitOnWasm.mjs'], project)).toThrow("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'");
+  });
+});
+
+describe('the "prune your own model" tutorial, on the tarballs', () => {
+  it('runs as shown, and a fresh process reloads the saved model with the same predictions', () => {
+    const project = join(scratch, 'consumer');
+    cpSync(join(tutorial, 'my-model'), join(project, 'my-model'), { recursive: true });
+    const lines = runTutorialFile(project, 'pruneYourOwnModel.ts', ['my-model/model.json', 'pruned-tutorial']);
+    const out = JSON.parse(lines.pop()!) as { after: number; params: { before: number; after: number }; probabilities: number[] };
+    expect(out.params.before).toBe(9098);
+    expect(out.params.after).toBeLessThan(out.params.before / 2);
+    expect(out.after).toBeGreaterThan(0.9);
+    const reloaded = JSON.parse(runTutorialFile(project, 'reloadPruned.ts', ['pruned-tutorial']).pop()!) as {
+      accuracy: number; probabilities: number[];
+    };
+    expect(reloaded).toEqual({ accuracy: out.after, probabilities: out.probabilities });
   });
 });

@@ -35,9 +35,14 @@ export default defineConfig({
           text: 'Guide',
           items: [
             { text: 'Getting started', link: '/guide/getting-started' },
-            { text: 'Reproducing the lab', link: '/guide/reproduce-the-lab' },
+            { text: 'Prune your own model', link: '/guide/prune-your-own-model' },
             { text: 'Pruning a whole model', link: '/guide/prune-a-model' },
+            { text: 'Fine-tuning and iterative pruning', link: '/guide/fine-tuning' },
+            { text: 'Choosing K or a ratio', link: '/guide/choosing-k' },
+            { text: 'Supported layers', link: '/guide/supported-layers' },
+            { text: 'Reproducing the lab', link: '/guide/reproduce-the-lab' },
             { text: 'The viewer', link: '/guide/viewer' },
+            { text: 'Any model: the command and the studio', link: '/guide/command-and-studio' },
           ],
         },
         {
@@ -60,6 +65,7 @@ export default defineConfig({
             { text: '@prune/siamese', link: '/packages/siamese' },
             { text: '@prune/backend', link: '/packages/backend' },
             { text: '@prune/report', link: '/packages/report' },
+            { text: '@prune/cli', link: '/packages/cli' },
           ],
         },
       ],

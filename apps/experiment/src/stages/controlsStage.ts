@@ -18,8 +18,8 @@ export interface ControlsInput {
   stats: ChannelStats;
   test: PairTensors;
   calibration: PairTensors;
-  /** The pairs of the other ranking split. */
-  other: PairTensors;
+  /** The pairs of the other ranking split; null when the run has none. */
+  other: PairTensors | null;
   tag: string;
 }
 
@@ -38,7 +38,7 @@ export async function controlsStage(input: ControlsInput, { progress, signal }: 
   // Batches of 1000 pairs: an evaluation runs the tail once per batch, and its cost is mostly per-op overhead.
   const evaluator = await createMaskEvaluator(model, layerPath, { inputs: test.inputs, labels: test.labels }, { batchSize: 1000 });
   try {
-    const other = { pairs: input.other, rankedOn: config.calibration === 'test' ? ('train' as const) : ('test' as const) };
+    const other = input.other ? { pairs: input.other, rankedOn: config.calibration === 'test' ? ('train' as const) : ('test' as const) } : null;
     const comparisons = await compareCurves({ model, layer: layerPath, evaluator, compare: config.compare, asked: input.criteria, calibration: input.calibration, stats: input.stats, rankedOn: config.calibration, other, seed });
     checkAbort(signal);
     const curves = [...input.criteria, ...comparisons];

@@ -19,7 +19,6 @@ export interface ExportInput {
   seedIndex: number;
   model: LayersModel;
   layerPath: string;
-  channels: number;
   criteria: readonly CriterionResult[];
   data: SeedData;
   tag: string;
@@ -38,14 +37,12 @@ export interface ExportOutput {
 
 /** Stage 6: the trained model, the physically pruned (and fine-tuned) models at each export K, and the viewer data. */
 export async function exportStage(input: ExportInput, ctx: StageContext): Promise<ExportOutput> {
-  const { config, runDir, seed, seedIndex, model, layerPath, channels, data } = input;
-  const exportKs = config.exportK.filter((k) => k < channels);
-  if (exportKs.length < config.exportK.length) ctx.progress.log(`export: skipping K ≥ ${channels} (layer ${layerPath} has ${channels} channels)`);
+  const { config, runDir, seed, seedIndex, model, layerPath, data } = input;
   const exports: ExportRecord[] = [];
   const criteria: CriterionResult[] = [];
   for (const result of input.criteria) {
     const fineTuned: FineTuneRecord[] = [];
-    for (const k of exportKs) {
+    for (const k of config.exportK) {
       checkAbort(ctx.signal);
       const pruned = await pruneChannels(model, maskWeakest(layerPath, result.order, k));
       try {
@@ -66,7 +63,7 @@ export async function exportStage(input: ExportInput, ctx: StageContext): Promis
   await model.save(fileSystem(join(runDir, modelPath)));
   const viewerIndex =
     seedIndex === 0
-      ? await writeViewerData(runDir, model, layerPath, data.test, channels, { modelPath: 'model/model.json', batchSize: EVAL_BATCH })
+      ? await writeViewerData(runDir, model, layerPath, data.test, input.criteria[0]?.order.length ?? 0, { modelPath: 'model/model.json', batchSize: EVAL_BATCH })
       : null;
   return { modelPath, exports, criteria, viewerIndex };
 }

@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { BackendSelection } from '@prune/backend';
+import { defaultThreadCount, type BackendSelection } from '@prune/backend';
 import type { RunConfig } from '../runConfigSchema.js';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import type { SeedData } from '../buildSeedData.js';
@@ -33,13 +33,20 @@ export async function trainStage({ config, seed, data, cacheDir, backend, tag }:
     epochs: config.epochs,
     batchSize: config.batchSize,
     learningRate: config.learningRate,
+    backend: backend.backend,
+    threads: backend.backend === 'wasm' ? (config.threads ?? (await defaultThreadCount())) : null,
   };
   const key = modelCacheKey(identity, data.train);
+  let replace = !config.cache;
   if (config.cache) {
-    const cached = await loadCachedModel(cacheDir, key, ctx.progress.log);
-    if (cached) {
-      ctx.progress.log(`model${tag}: reusing the cached model ${key} (trained ${cached.meta.createdAt} on ${cached.meta.backend} in ${cached.meta.trainSeconds.toFixed(0)}s)`);
-      return { ...cached, reused: true };
+    const cached = await loadCachedModel(cacheDir, key);
+    if (cached.status === 'hit') {
+      ctx.progress.log(`model${tag}: reusing the cached model ${key} (trained ${cached.meta.createdAt} on ${cached.meta.backend} in ${cached.meta.trainSeconds.toFixed(0)}s; content checked)`);
+      return { model: cached.model, meta: cached.meta, reused: true };
+    }
+    if (cached.status === 'damaged') {
+      ctx.progress.log(`warning: model cache entry ${cached.dir} is damaged: ${cached.reason}; training again and replacing it`);
+      replace = true;
     }
   }
   const model = createSiameseModel({ seed: identity.modelSeed });
@@ -57,15 +64,13 @@ export async function trainStage({ config, seed, data, cacheDir, backend, tag }:
       task = e.epoch < e.epochs ? ctx.progress.task(`epoch ${e.epoch + 1}/${e.epochs}${tag}`, batches, 'batches') : null;
     },
   });
-  const meta: CacheMeta = {
-    format: 1,
+  const meta = await storeCachedModel(cacheDir, model, {
     key,
     identity,
     history: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, seconds: e.seconds })),
     trainSeconds: history.seconds,
     backend: backend.backend,
     createdAt: new Date().toISOString(),
-  };
-  await storeCachedModel(cacheDir, model, meta, { replace: !config.cache });
+  }, { replace });
   return { model, meta, reused: false };
 }
