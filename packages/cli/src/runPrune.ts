@@ -110,7 +110,9 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 /** What {@link runPrune} reports as it goes, and where it prints the summary. */
 export interface RunOptions {
+  /** Where progress goes (default: stderr, as `config.progress` says). */
   progress?: Progress;
+  /** Prints one line of the final report (default: to stdout). */
   print?: (line: string) => void;
 }
 

@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 
 interface Manifest {
-  name: string; private?: boolean;
+  name: string; private?: boolean; bin?: unknown;
   dependencies?: Record<string, string>; peerDependencies?: Record<string, string>;
 }
 const packages = readdirSync(join(root, 'packages')).map((dir) => ({
   dir: join(root, 'packages', dir),
   manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
 })).filter((p) => !p.manifest.private);
+// Libraries take tfjs as peers; a command-line tool (a `bin`) is an application and brings the tfjs it runs on.
+const libraries = packages.filter((p) => p.manifest.bin === undefined);
 
 /** Every file under src (tests and test utilities excluded: they are not published). */
 function sources(dir: string): string[] {
@@ -22,7 +24,7 @@ function sources(dir: string): string[] {
     .filter((f) => !f.includes('/test-utils/'));
 }
 
-describe.each(packages.map((p) => [p.manifest.name, p] as const))('%s', (_name, { dir, manifest }) => {
+describe.each(libraries.map((p) => [p.manifest.name, p] as const))('%s', (_name, { dir, manifest }) => {
   it('takes every @tensorflow package it imports as a peer dependency, never as a dependency', () => {
     const imported = new Set(sources(join(dir, 'src')).flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'(@tensorflow\/[^/']+)/g)].map((m) => m[1]!)));
