@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 const [runDir, prefix] = process.argv.slice(2);
 if (!runDir || !existsSync(join(runDir, 'results.json')) || !existsSync(join(runDir, 'index.html'))) {
-  throw new Error(`publishRun: give a run folder holding results.json and the viewer (index.html); got ${runDir}`);
+  throw new Error(`publishRun: give a run folder holding results.json and the viewer (index.html: pnpm --filter @prune/viewer copy <run folder> puts it there); got ${runDir}`);
 }
 const publicDir = resolve(import.meta.dirname, '../docs/public');
 const report = join(publicDir, 'report');

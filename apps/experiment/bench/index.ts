@@ -1,14 +1,15 @@
 // Figures of a run: time to build each chart spec, render it to SVG (vega, headless) and rasterise it to PNG
 // (resvg at 2×), on a full-size synthetic results object (32 channels, 14×14 maps, 3 seeds, 3 criteria).
 // Run: cd apps/experiment && pnpm bench
-import { accuracyVsKSpec, costSpec, featureMapsSpec, parseResults, renderSvg, REFERENCE_ACCURACY, type Results } from '@prune/report';
+import { accuracyVsKSpec, costSpec, featureMapsSpec, parseResults, renderSvg, type Results } from '@prune/report';
+import { REFERENCE_ACCURACY } from '../src/labReference.js';
 import { renderPng } from '../src/renderPng.js';
 import { sampleResults } from '../../../packages/report/src/test-utils/sampleResults.js';
 
 const REPEATS = 3;
 const results: Results = parseResults(sampleResults({ seeds: [1, 2, 3], criteria: ['mean', 'l1', 'random'] }), 'synthetic');
 const figures = {
-  accuracy_vs_k: () => accuracyVsKSpec(results, { reference: { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } }),
+  accuracy_vs_k: () => accuracyVsKSpec(results, { reference: { label: 'lab report (PyTorch, one run)', points: [...REFERENCE_ACCURACY] } }),
   feature_maps: () => featureMapsSpec(results.seedRuns[0]!.stats),
   costs: () => costSpec(results.costs, { layer: 'conv2' }),
 };

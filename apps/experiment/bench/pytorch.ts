@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '@prune/backend';
 import { loadMnist } from '@prune/mnist-pairs/node';
-import { runConfigSchema } from '@prune/report';
+import { runConfigSchema } from '../src/runConfigSchema.js';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import { buildSeedData } from '../src/buildSeedData.js';
 import { deriveSeed } from '../src/deriveSeed.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Mnist } from '@prune/mnist-pairs';
 import { loadMnist } from '@prune/mnist-pairs/node';
-import { runConfigSchema } from '@prune/report';
+import { runConfigSchema } from './runConfigSchema.js';
 import { buildSeedData, sampleExcluding } from './buildSeedData.js';
 import { hashSourceTree } from './hashSourceTree.js';
 import { modelCacheKey, trainingCodeFingerprint } from './modelCache.js';

@@ -2,7 +2,7 @@ import { IMAGE_PIXELS, makePairs, subsetSplit, type Mnist, type MnistSplit, type
 import { loadMnist } from '@prune/mnist-pairs/node';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 import { ConfigError } from './configError.js';
 import { deriveSeed } from './deriveSeed.js';
 
@@ -25,6 +25,8 @@ export interface SeedData {
   calibration: PairSet;
   /** True when the calibration images are disjoint from both the training and the test images. */
   heldOut: boolean;
+  /** The pairs of the other ranking split (held-out train pairs when ranking on test, and the reverse): the report's leak measurement; null when it does not fit. */
+  otherCalibration: PairSet | null;
 }
 
 /** The images of `split` at `indices`, as a new split (recording their source indices). */
@@ -88,16 +90,19 @@ export function buildSeedData(mnist: Mnist, config: RunConfig, seed: number): Se
   const testSplit = subsetOf(mnist.test, config.testFraction, deriveSeed(seed, 'test-subset'), '--test-fraction');
   const train = pairsOf(trainSplit, config.trainPairs, deriveSeed(seed, 'train-pairs'), { pairs: '--train-pairs', images: `--train-fraction ${config.trainFraction}` });
   const test = pairsOf(testSplit, config.testPairs, deriveSeed(seed, 'test-pairs'), { pairs: '--test-pairs', images: `--test-fraction ${config.testFraction}` });
-  if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false };
+  // The held-out split is drawn from its own derived seeds, so building it changes none of the other pairs; when
+  // ranking on the test pairs it is only the report's comparison, left out where it does not fit.
   const size = Math.floor(mnist.train.count * config.calibrationFraction);
   const flag = `--calibration-fraction ${config.calibrationFraction}`;
   let indices: Int32Array;
   try {
     indices = sampleExcluding(mnist.train.count, size, trainSplit.sourceIndices ?? [], deriveSeed(seed, 'calibration-subset'));
   } catch (error) {
+    if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false, otherCalibration: null };
     throw new ConfigError(`${flag}: ${(error as Error).message}; lower --calibration-fraction or --train-fraction`);
   }
   const calibrationSplit = splitFromIndices(mnist.train, indices);
-  const calibration = pairsOf(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'), { pairs: '--calibration-pairs', images: flag });
-  return { train, test, calibration, heldOut: true };
+  const heldOut = pairsOf(calibrationSplit, config.calibrationPairs, deriveSeed(seed, 'calibration-pairs'), { pairs: '--calibration-pairs', images: flag });
+  if (config.calibration === 'test') return { train, test, calibration: test, heldOut: false, otherCalibration: heldOut };
+  return { train, test, calibration: heldOut, heldOut: true, otherCalibration: test };
 }

@@ -1,4 +1,4 @@
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 
 /** Why ranking on the test pairs is optimistic, printed when the reference's calibration is used. */
 export const TEST_CALIBRATION_NOTE =

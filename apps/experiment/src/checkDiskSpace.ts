@@ -1,6 +1,6 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 
 /** Bytes of one saved Siamese model (model.json and 218k float32 weights, rounded up). */
 const MODEL_BYTES = 1e6;

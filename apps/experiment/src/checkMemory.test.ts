@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConfigSchema } from '@prune/report';
+import { runConfigSchema } from './runConfigSchema.js';
 import { checkMemory, memoryPlan } from './checkMemory.js';
 
 describe('checkMemory', () => {

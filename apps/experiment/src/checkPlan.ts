@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { resolveLayerEntry } from '@prune/activations';
 import { channelGroup, maskWeakest, pruneChannels } from '@prune/core';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 import { createSiameseModel } from '@prune/siamese';
 import { ConfigError } from './configError.js';
 

@@ -65,6 +65,8 @@ function svgSize(file: string): { width: number; height: number } {
 }
 
 const SMALL = ['--train-fraction', '0.02', '--test-fraction', '0.05', '--train-pairs', '320', '--test-pairs', '200', '--epochs', '1', '--export-k', '4', '--progress', 'lines'];
+/** The small configuration without the report's controls: for the runs that test other things. */
+const LEAN = [...SMALL, '--compare', '', '--random-orders', '0', '--no-oracle'];
 const TABLE_LINE = /^K=[ \d]\d \| Test Acc=\d\.\d{4}$/;
 
 describe('pnpm experiment (real CLI, small configuration)', () => {
@@ -103,7 +105,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
 
   it('writes a run folder whose results.json is valid and complete', () => {
     const dir = join(out, 'first');
-    for (const f of ['config.json', 'results.json', 'accuracy_vs_k.csv', 'accuracy_vs_k.svg', 'accuracy_vs_k.png', 'feature_maps.svg', 'feature_maps.png', 'costs.svg', 'costs.png', 'costs.csv', 'model/model.json', 'model/weights.bin', 'pruned/mean-k4/model.json', 'viewer-data/index.json', 'index.html']) {
+    for (const f of ['config.json', 'results.json', 'accuracy_vs_k.csv', 'accuracy_vs_k.svg', 'accuracy_vs_k.png', 'feature_maps.svg', 'feature_maps.png', 'costs.svg', 'costs.png', 'costs.csv', 'model/model.json', 'model/weights.bin', 'pruned/mean-k4/model.json', 'viewer-data/index.json', 'tradeoff.svg', 'tradeoff.png']) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
@@ -124,14 +126,43 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect(config).toEqual(JSON.parse(JSON.stringify(results.config)));
     const csv = readFileSync(join(dir, 'accuracy_vs_k.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('k,accuracy_mean,std_mean,accuracy_mean_seed42');
+    expect(csv[0]!.startsWith('k,accuracy_mean,std_mean,accuracy_mean_seed42,lower95_mean_seed42,upper95_mean_seed42,accuracy_l1,')).toBe(true);
+    expect(csv[0]).toContain('accuracy_mean_ranked_train');
+    expect(csv[0]!.endsWith('accuracy_random_mean,accuracy_random_min,accuracy_random_max,accuracy_greedy_oracle')).toBe(true);
     expect(csv).toHaveLength(33);
+    // No local path travels in results.json.
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).not.toContain(out);
+  });
+
+  it("adds the report's curves and controls by default, without printing them", () => {
+    const run = results.seedRuns[0]!;
+    expect(run.criteria.map((c) => [c.criterion, c.rankedOn, c.role])).toEqual([
+      ['mean', 'test', 'criterion'],
+      ['l1', 'test', 'comparison'],
+      ['taylor', 'test', 'comparison'],
+      ['ablation', 'test', 'comparison'],
+      ['mean', 'train', 'comparison'],
+    ]);
+    const controls = run.controls!;
+    expect(controls.random!.accuracy).toHaveLength(5);
+    expect(controls.oracle!.accuracy[0]).toBe(run.test.accuracy);
+    expect(controls.oracle!.evaluations).toBe(527);
+    // The oracle removes the least harmful channel first: its K = 1 is at least every single channel's.
+    const ablation = run.criteria.find((c) => c.criterion === 'ablation')!;
+    expect(controls.oracle!.accuracy[1]).toBeGreaterThanOrEqual(ablation.accuracy[1]!);
+    expect(controls.rankCorrelation!.values.map((v) => v.criterion)).toEqual(['mean', 'l1', 'taylor', 'mean']);
+    const mean = run.criteria[0]!;
+    expect(mean.interval.lower.every((l, k) => l <= mean.accuracy[k]! && mean.accuracy[k]! <= mean.interval.upper[k]!)).toBe(true);
+    expect(results.latency).toEqual({ batch: 64, runs: 5 });
+    expect(results.config).not.toHaveProperty('outDir');
+    expect(first.stderr).toMatch(/controls: 4 comparison curve\(s\), 5 random orders, the greedy oracle \(527 masks\) in [\d.]+ s/);
   });
 
   it('writes the viewer data the index describes, with consistent sizes', () => {
     const dir = join(out, 'first', 'viewer-data');
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(index).toMatchObject({ format: 'prune-viewer-data', version: 1, layer: 'encoder/conv2', channels: 32 });
+    expect(index).not.toHaveProperty('criteria');
     expect(readFileSync(join(dir, index.images.file)).length).toBe(500 * 784);
     expect(readFileSync(join(dir, index.pairs.file)).length).toBe(2 * 200 * 4);
     expect(readFileSync(join(dir, index.labels.file)).length).toBe(200);
@@ -151,7 +182,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   });
 
   it('reuses the cached model on a second run and gives the same numbers', async () => {
-    const second = await runCli([...SMALL, '--out-dir', out, '--run-id', 'second']);
+    const second = await runCli([...LEAN, '--out-dir', out, '--run-id', 'second']);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/reusing the cached model [0-9a-f]{20}/);
     expect(second.stderr).not.toMatch(/epoch 1\/1/);
@@ -165,7 +196,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   }, 300_000);
 
   it('trains again with --no-cache and, with the same seed, gets the same numbers', async () => {
-    const third = await runCli([...SMALL, '--out-dir', out, '--run-id', 'third', '--no-cache', '--export-k', '']);
+    const third = await runCli([...LEAN, '--out-dir', out, '--run-id', 'third', '--no-cache', '--export-k', '']);
     expect(third.code, third.stderr).toBe(0);
     expect(third.stderr).toMatch(/epoch 1\/1: loss/);
     const file = join(out, 'third', 'results.json');
@@ -181,7 +212,7 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
   }, 300_000);
 
   it('refuses to overwrite an existing run folder, before training', async () => {
-    const again = await runCli([...SMALL, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
+    const again = await runCli([...LEAN, '--out-dir', out, '--run-id', 'first', '--export-k', '']);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`--run-id first: ${join(out, 'first')} already exists`);
     expect(again.stderr).not.toMatch(/epoch 1\//);
@@ -193,12 +224,12 @@ describe('pnpm experiment (real CLI, small configuration)', () => {
     const bytes = readFileSync(weights);
     for (let i = 4096; i < 4096 + 256; i++) bytes[i] = bytes[i]! ^ 0xff; // same size, other weights
     writeFileSync(weights, bytes);
-    const damaged = await runCli([...SMALL, '--out-dir', out, '--run-id', 'after-damage', '--export-k', '']);
+    const damaged = await runCli([...LEAN, '--out-dir', out, '--run-id', 'after-damage', '--export-k', '']);
     expect(damaged.code, damaged.stderr).toBe(0);
     expect(damaged.stderr).toContain(`warning: model cache entry ${join(out, '.cache', key)} is damaged: model/weights.bin has changed since it was stored`);
     expect(damaged.stderr).toMatch(/epoch 1\/1: loss/);
     expect(damaged.stdout).toBe(first.stdout); // retrained with the same seed: the same numbers
-    const repaired = await runCli([...SMALL, '--out-dir', out, '--run-id', 'after-repair', '--export-k', '']);
+    const repaired = await runCli([...LEAN, '--out-dir', out, '--run-id', 'after-repair', '--export-k', '']);
     expect(repaired.code, repaired.stderr).toBe(0);
     expect(repaired.stderr).toMatch(new RegExp(`reusing the cached model ${key}`));
     expect(repaired.stderr).not.toContain('damaged');
@@ -210,11 +241,14 @@ describe('pnpm experiment beyond the reference (small configuration)', () => {
     const out = mkdtempSync(join(tmpdir(), 'prune-criteria-'));
     try {
       const args = ['--train-fraction', '0.02', '--test-fraction', '0.03', '--train-pairs', '192', '--test-pairs', '120', '--epochs', '1', '--progress', 'lines'];
-      const run = await runCli([...args, '--criteria', 'mean,l1,taylor,ablation', '--export-k', '', '--out-dir', out, '--run-id', 'criteria']);
+      const run = await runCli([...args, '--criteria', 'mean,l1,taylor,ablation', '--compare', '', '--random-orders', '0', '--no-oracle', '--export-k', '', '--out-dir', out, '--run-id', 'criteria']);
       expect(run.code, run.stderr).toBe(0);
       const file = join(out, 'criteria', 'results.json');
       const results = parseResults(readFileSync(file, 'utf8'), file);
-      const criteria = results.seedRuns[0]!.criteria;
+      const all = results.seedRuns[0]!.criteria;
+      // With --compare '' the report still ranks the first criterion on the other split (the leak, measured).
+      expect(all.at(-1)).toMatchObject({ criterion: 'mean', rankedOn: 'train', role: 'comparison' });
+      const criteria = all.filter((c) => c.role === 'criterion');
       expect(criteria.map((c) => c.criterion)).toEqual(['mean', 'l1', 'taylor', 'ablation']);
       const taylor = criteria[2]!;
       expect(taylor.scores.every((s) => s >= 0)).toBe(true);
@@ -241,12 +275,12 @@ describe('pnpm experiment beyond the reference (small configuration)', () => {
       expect(results.seedRuns.map((r) => r.seed)).toEqual([3, 4]);
       expect(results.seedRuns[1]!.model.path).toBe('models/seed-4');
       expect(results.seedRuns.map((r) => r.stats.images)).toEqual([200, 200]);
-      expect(results.summary.map((s) => [s.criterion, s.seeds, s.k.length])).toEqual([['mean', 2, 16], ['random', 2, 16]]);
+      expect(results.summary.filter((s) => s.role === 'criterion').map((s) => [s.criterion, s.seeds, s.k.length])).toEqual([['mean', 2, 16], ['random', 2, 16]]);
       // The std over two seeds is |a - b| / √2 at every K.
       const [a, b] = results.seedRuns.map((r) => r.criteria[0]!.accuracy);
       results.summary[0]!.std.forEach((std, k) => expect(std).toBeCloseTo(Math.abs(a![k]! - b![k]!) / Math.SQRT2, 12));
       for (const r of results.seedRuns) {
-        for (const c of r.criteria) {
+        for (const c of r.criteria.filter((x) => x.role === 'criterion')) {
           expect(c.fineTune).toHaveLength(1);
           expect(c.fineTune[0]).toMatchObject({ k: 6, epochs: 1, accuracyBefore: c.accuracy[6] });
         }

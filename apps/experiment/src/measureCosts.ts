@@ -5,6 +5,8 @@ import type { CostRecord } from '@prune/report';
 
 /** Pairs per timed forward pass. */
 export const LATENCY_BATCH = 64;
+/** Timed passes per K (the median is reported). */
+export const LATENCY_RUNS = 5;
 
 /** The K values whose latency is timed: every 4th and the last (timing all would cost ~1 s per K for little). */
 export function latencyKs(channels: number): Set<number> {
@@ -29,7 +31,7 @@ export async function measureCosts(
   for (let k = 0; k < order.length; k++) {
     const pruned = k === 0 ? model : await pruneChannels(model, maskWeakest(layer, order, k));
     try {
-      const latency = timed.has(k) ? await measureLatency(pruned, inputs, { runs: options.runs ?? 5, warmup: 1 }) : null;
+      const latency = timed.has(k) ? await measureLatency(pruned, inputs, { runs: options.runs ?? LATENCY_RUNS, warmup: 1 }) : null;
       const latencyMs = latency ? Math.round(latency.medianMs * 1000) / 1000 : null;
       records.push({ k, params: countParams(pruned).total, macs: countMacs(pruned).macs, latencyMs });
     } finally {

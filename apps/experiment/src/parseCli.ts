@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatIssuePath, runConfigSchema, type RunConfig } from '@prune/report';
+import { formatIssuePath } from '@prune/report';
+import { runConfigSchema, type RunConfig } from './runConfigSchema.js';
 import { CRITERION_DESCRIPTIONS } from './criterionNames.js';
 
 import { ConfigError } from './configError.js';
@@ -11,7 +12,7 @@ export { ConfigError };
 type Kind = 'int' | 'number' | 'string' | 'ints' | 'strings' | 'choice' | 'nullable-string';
 
 interface FlagSpec {
-  key: Exclude<keyof RunConfig, 'cache'>;
+  key: Exclude<keyof RunConfig, 'cache' | 'oracle'>;
   flag: string;
   kind: Kind;
   description: string;
@@ -33,6 +34,8 @@ const FLAGS: FlagSpec[] = [
   { key: 'seeds', flag: '--seeds <list>', kind: 'ints', description: 'comma-separated seeds: repeat the whole run per seed, plot mean ± std', defaultText: 'the value of --seed' },
   { key: 'layer', flag: '--layer <name>', kind: 'string', description: "conv layer to rank and prune ('conv2', 'conv1' or 'encoder/conv2')" },
   { key: 'criteria', flag: '--criteria <list>', kind: 'strings', description: 'comma-separated importance criteria, one curve each' },
+  { key: 'compare', flag: '--compare <list>', kind: 'strings', description: 'criteria swept beside --criteria for the report (no table printed; empty: none)' },
+  { key: 'randomOrders', flag: '--random-orders <n>', kind: 'int', description: 'random prune orders swept as the control band (0: none)' },
   { key: 'calibration', flag: '--calibration <split>', kind: 'choice', description: "pairs the channels are ranked on: 'test' (the reference; a leak) or 'train' (held out)" },
   { key: 'calibrationFraction', flag: '--calibration-fraction <x>', kind: 'number', description: 'fraction of train images for the train calibration split, disjoint from training' },
   { key: 'calibrationPairs', flag: '--calibration-pairs <n>', kind: 'int', description: 'pairs of the train calibration split' },
@@ -46,6 +49,7 @@ const FLAGS: FlagSpec[] = [
 
 const camelToFlag = new Map(FLAGS.map((f) => [f.key as string, f.flag.split(' ')[0] as string]));
 camelToFlag.set('cache', '--no-cache');
+camelToFlag.set('oracle', '--no-oracle');
 
 function parseList(value: string): string[] {
   return value.trim() === '' ? [] : value.split(',').map((v) => v.trim());
@@ -109,6 +113,7 @@ export function buildProgram(): Command {
     if (spec.key === 'backend') option.choices(['auto', 'tensorflow', 'wasm', 'cpu']);
     program.addOption(option);
   }
+  program.addOption(new Option('--no-oracle', 'skip the greedy oracle (about P²/2 masked evaluations on the exact fast path)'));
   program.addOption(new Option('--no-cache', 'always train, ignoring (but refreshing) the model cache'));
   program.addOption(new Option('--progress <mode>', 'progress display: auto (bars on a terminal, lines otherwise), bars, lines or none').choices(['auto', 'bars', 'lines', 'none']).default('auto'));
   return program;
@@ -154,7 +159,7 @@ export function parseCli(argv: string[], program: Command = buildProgram()): Cli
   const configFile = typeof opts.config === 'string' ? resolve(cwd, opts.config) : null;
   const fromFile = configFile ? readConfigFile(configFile) : {};
   const fromFlags: Record<string, unknown> = {};
-  for (const key of [...FLAGS.map((f) => f.key as string), 'cache']) {
+  for (const key of [...FLAGS.map((f) => f.key as string), 'cache', 'oracle']) {
     if (program.getOptionValueSource(key) === 'cli') fromFlags[key] = opts[key];
   }
   const merged = { ...fromFile, ...fromFlags };
@@ -174,9 +179,11 @@ export function parseCli(argv: string[], program: Command = buildProgram()): Cli
   }
   const config = parsed.data;
   const where = (key: keyof RunConfig) => (key in fromFlags || !configFile || !(key in fromFile) ? camelToFlag.get(key) ?? key : `${configFile}: field '${key}'`);
-  const unknown = config.criteria.filter((c) => !(c in CRITERION_DESCRIPTIONS));
-  if (unknown.length > 0) {
-    throw new ConfigError(`${where('criteria')}: unknown criterion ${unknown.map((c) => `'${c}'`).join(', ')}; known: ${Object.keys(CRITERION_DESCRIPTIONS).join(', ')}`);
+  for (const key of ['criteria', 'compare'] as const) {
+    const unknown = config[key].filter((c) => !(c in CRITERION_DESCRIPTIONS));
+    if (unknown.length > 0) {
+      throw new ConfigError(`${where(key)}: unknown criterion ${unknown.map((c) => `'${c}'`).join(', ')}; known: ${Object.keys(CRITERION_DESCRIPTIONS).join(', ')}`);
+    }
   }
   if (config.epochs === 0) throw new ConfigError(`${where('epochs')} 0: trains nothing, so the run would rank and prune an untrained model; use --epochs 1 or more`);
   for (const key of ['trainPairs', 'testPairs', 'calibrationPairs'] as const) {

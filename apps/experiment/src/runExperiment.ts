@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { selectBackend } from '@prune/backend';
-import type { CostRecord, ExportRecord, Results, RunConfig, SeedRun } from '@prune/report';
+import type { CostRecord, ExportRecord, Results, SeedRun } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 import { registerSiameseFusion } from '@prune/siamese';
 import type { SeedData } from './buildSeedData.js';
 import { checkDiskSpace } from './checkDiskSpace.js';
@@ -11,6 +12,7 @@ import { labTable } from './labTable.js';
 import { pairTensors } from './pairTensors.js';
 import { openRunFolder } from './runFolder.js';
 import { seedRunRecord } from './seedRunRecord.js';
+import { controlsStage } from './stages/controlsStage.js';
 import { costsStage } from './stages/costsStage.js';
 import { dataStage } from './stages/dataStage.js';
 import { exportStage } from './stages/exportStage.js';
@@ -38,7 +40,7 @@ export interface RunOutcome {
 
 /**
  * Runs the whole experiment for a validated config and writes the run folder (README.md describes it): the stages
- * data → train → statistics → rank → sweep → export → costs → report, the middle ones once per seed.
+ * data → train → statistics → rank → sweep → controls → export → costs → report, the middle ones once per seed.
  */
 export async function runExperiment(config: RunConfig, ctx: RunContext): Promise<RunOutcome> {
   const { progress, signal } = ctx;
@@ -77,12 +79,16 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
       layer = { name: layerPath, channels: stats.channels };
       checkAbort(signal);
       const rankings = await timer.stage('rank', () => rankStage({ model, layerPath, criteria: config.criteria, seed, stats, calibration }, ctx));
-      const swept = await timer.stage('sweep', () => sweepStage({ model, layerPath, rankings, test, tag }, ctx));
+      const swept = await timer.stage('sweep', () => sweepStage({ model, layerPath, rankings, test, rankedOn: config.calibration, tag }, ctx));
+      const other = data.otherCalibration ? pairTensors(data.otherCalibration) : null;
+      const { comparisons, controls } = await timer
+        .stage('controls', () => controlsStage({ config, model, layerPath, seed, criteria: swept, stats, test, calibration, other, tag }, ctx))
+        .finally(() => other?.dispose());
       const exported = await timer.stage('export', () => exportStage({ config, runDir: folder.runDir, seed, seedIndex: s, model, layerPath, criteria: swept, data, tag }, ctx));
       exports.push(...exported.exports);
       viewerIndex ??= exported.viewerIndex;
       if (s === 0) costs = await timer.stage('costs', () => costsStage({ model, layerPath, order: swept[0]?.order ?? [], test }, ctx));
-      seedRuns.push(seedRunRecord(seed, exported.modelPath, trained, statistics, exported.criteria));
+      seedRuns.push(seedRunRecord(seed, exported.modelPath, trained, statistics, [...exported.criteria, ...comparisons], controls));
     } finally {
       if (calibration !== test) calibration.dispose();
       test.dispose();
@@ -95,8 +101,9 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
   );
   const { results, files } = report;
   progress.close();
-  for (const summary of results.summary) {
-    if (results.summary.length > 1 || seeds.length > 1) {
+  const printed = results.summary.filter((s) => s.role === 'criterion');
+  for (const summary of printed) {
+    if (printed.length > 1 || seeds.length > 1) {
       ctx.print(`# criterion ${summary.criterion}${seeds.length > 1 ? `, mean over ${seeds.length} seeds` : ''}`);
     }
     ctx.print(labTable(summary.mean));

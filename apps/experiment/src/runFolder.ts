@@ -1,7 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from './runConfigSchema.js';
 import { isAlive, removeStaleTemporaries, trackTemporary, untrackTemporary } from './atomicWrite.js';
 import { ConfigError } from './configError.js';
 

@@ -1,10 +1,10 @@
 import type { ChannelStats } from '@prune/activations';
-import type { CriterionResult, SeedRun } from '@prune/report';
+import type { ControlsRecord, CriterionResult, SeedRun } from '@prune/report';
 import type { StatisticsOutput } from './stages/statisticsStage.js';
 import type { TrainOutput } from './stages/trainStage.js';
 
 /** A seed's part of results.json, from the outputs of its stages. */
-export function seedRunRecord(seed: number, modelPath: string, trained: TrainOutput, statistics: StatisticsOutput, criteria: CriterionResult[]): SeedRun {
+export function seedRunRecord(seed: number, modelPath: string, trained: TrainOutput, statistics: StatisticsOutput, criteria: CriterionResult[], controls: ControlsRecord | null): SeedRun {
   const { model, meta, reused } = trained;
   return {
     seed,
@@ -12,6 +12,7 @@ export function seedRunRecord(seed: number, modelPath: string, trained: TrainOut
     test: statistics.evaluation,
     stats: statsRecord(statistics.stats),
     criteria,
+    controls,
   };
 }
 

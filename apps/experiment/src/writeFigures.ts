@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { accuracyVsKSpec, costSpec, featureMapsSpec, labReference, renderSvg, type Results } from '@prune/report';
+import { accuracyVsKSpec, costSpec, featureMapsSpec, renderSvg, tradeoffSpec, type Results } from '@prune/report';
 import { writeFileAtomic } from './atomicWrite.js';
 import { renderPng } from './renderPng.js';
 
@@ -10,13 +10,17 @@ import { renderPng } from './renderPng.js';
 export async function writeFigures(runDir: string, results: Results, options: { stage?: string } = {}): Promise<string[]> {
   const first = results.seedRuns[0];
   if (!first) throw new Error('writeFigures: no seed runs');
-  const reference = labReference(results);
   const [, height, width] = first.stats.mapShape;
   const figures = [
-    { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results, reference ? { reference } : {}) },
+    { name: 'accuracy_vs_k', spec: accuracyVsKSpec(results) },
     // 1×1 "maps" (a Dense layer) carry nothing a picture would show; their per-channel means are in results.json.
     ...(height * width > 1 ? [{ name: 'feature_maps', spec: featureMapsSpec({ ...first.stats, layer: results.layer.name, stage: options.stage }) }] : []),
-    ...(results.costs.length > 0 ? [{ name: 'costs', spec: costSpec(results.costs, { layer: results.layer.name, subtitle: 'channels physically removed; MACs of one forward pass of one pair (both branches)' }) }] : []),
+    ...(results.costs.length > 0
+      ? [
+          { name: 'costs', spec: costSpec(results.costs, { layer: results.layer.name, subtitle: 'channels physically removed; MACs of one forward pass of one pair (both branches)', ...(results.latency ? { latencyBatch: results.latency.batch } : {}) }) },
+          { name: 'tradeoff', spec: tradeoffSpec(results) },
+        ]
+      : []),
   ];
   const written: string[] = [];
   for (const { name, spec } of figures) {

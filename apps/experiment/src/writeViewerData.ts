@@ -7,40 +7,13 @@ import { IMAGE_PIXELS, IMAGE_SIZE, MNIST_MEAN, MNIST_STD, type PairSet } from '@
 import { writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { layerSemantics } from '@prune/core';
 import { channelChain } from './channelChain.js';
+import type { ViewerDataIndex } from '@prune/report';
 import { containerOf } from './containerOf.js';
 
 /** Version of the viewer data format (apps/experiment/README.md describes it). */
 export const VIEWER_DATA_VERSION = 1;
 
-/** What the index says about the cached features. */
-export interface FeatureInfo {
-  file: string;
-  dtype: 'float32';
-  shape: number[];
-  layout: 'NHWC';
-  /** Path of the layer whose output the features are (e.g. `encoder/pool2`). */
-  cut: string;
-  /** Layers between the pruned layer and the cut: element-wise layers of its pruning group's path (activations, pooling, dropout), in order. */
-  passThrough: string[];
-  /** Last axis = the pruned layer's channels: zero channel c of these features to prune channel c. */
-  channelAxis: number;
-}
-
-/** The JSON index of the viewer data (viewer-data/index.json). */
-export interface ViewerDataIndex {
-  format: 'prune-viewer-data';
-  version: number;
-  layer: string;
-  channels: number;
-  /** The trained model (tfjs layers format), relative to the run folder. */
-  model: string;
-  images: { file: string; dtype: 'uint8'; shape: [number, number, number, number]; normalise: { scale: number; mean: number; std: number } };
-  pairs: { file: string; dtype: 'int32'; shape: [2, number]; rows: ['left', 'right'] };
-  labels: { file: string; dtype: 'uint8'; shape: [number] };
-  features: FeatureInfo | null;
-  /** The ranking of each criterion for the first seed (channel indices, weakest first) and its accuracy per K. */
-  criteria: { criterion: string; order: number[]; accuracy: number[] }[];
-}
+type FeatureInfo = NonNullable<ViewerDataIndex['features']>;
 
 /**
  * Writes what the viewer needs to recompute test accuracy for any channel mask in the browser: the test images
@@ -55,7 +28,7 @@ export async function writeViewerData(
   model: LayersModel,
   layer: string,
   test: PairSet,
-  criteria: ViewerDataIndex['criteria'],
+  channels: number,
   options: { modelPath: string; batchSize?: number },
 ): Promise<string> {
   const dir = join(runDir, 'viewer-data');
@@ -77,13 +50,12 @@ export async function writeViewerData(
     format: 'prune-viewer-data',
     version: VIEWER_DATA_VERSION,
     layer: entry.path,
-    channels: criteria[0]?.order.length ?? 0,
+    channels,
     model: options.modelPath,
     images: { file: 'test-images.u8', dtype: 'uint8', shape: [split.count, IMAGE_SIZE, IMAGE_SIZE, 1], normalise: { scale: 255, mean: MNIST_MEAN, std: MNIST_STD } },
     pairs: { file: 'test-pairs.i32', dtype: 'int32', shape: [2, test.count], rows: ['left', 'right'] },
     labels: { file: 'test-labels.u8', dtype: 'uint8', shape: [test.count] },
     features,
-    criteria,
   };
   await writeJsonAtomic(join(dir, 'index.json'), index);
   return 'viewer-data/index.json';

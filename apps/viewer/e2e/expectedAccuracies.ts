@@ -4,7 +4,8 @@
  * filters and biases and the dense1 rows they feed, so it equals the pruned model) and @prune/siamese's
  * evaluateSiamese over the whole model, on the run's own test pairs, independently of the page's code.
  * Usage: tsx --conditions=@prune/source e2e/expectedAccuracies.ts <runDir> <masks.json> <out.json>
- * masks.json: { "name": [channels off], ... }; out.json: { "name": accuracy, ... }
+ * masks.json: { "name": [channels off] or "path/to/a/model.json" (a saved model, evaluated as it is), ... };
+ * out.json: { "name": accuracy, ... }
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,9 +40,15 @@ const pairs: PairSet = {
   count,
 };
 const model = await loadSiameseFrom(fileSystem(join(runDir, index.model)));
-const masks = JSON.parse(await readFile(masksFile, 'utf8')) as Record<string, number[]>;
+const masks = JSON.parse(await readFile(masksFile, 'utf8')) as Record<string, number[] | string>;
 const out: Record<string, number> = {};
 for (const [name, off] of Object.entries(masks)) {
+  if (typeof off === 'string') {
+    const saved = await loadSiameseFrom(fileSystem(off));
+    out[name] = (await evaluateSiamese(saved, pairs)).accuracy;
+    saved.dispose();
+    continue;
+  }
   const masked = await applyChannelMask(model, maskChannels(index.layer, index.channels, off));
   out[name] = (await evaluateSiamese(masked, pairs)).accuracy;
   masked.dispose();

@@ -9,8 +9,8 @@ import type { E2eFixture } from './fixture';
 import { runCommand } from './runCommand';
 
 const tsx = join(VIEWER_ROOT, 'node_modules', '.bin', 'tsx');
-/** The experiment's small configuration: two criteria and two seeds (bands), the lab's 2000 test pairs. */
-const SMALL_RUN = ['--train-fraction', '0.05', '--test-fraction', '0.1', '--train-pairs', '2000', '--test-pairs', '2000', '--epochs', '2', '--seeds', '1,2', '--criteria', 'mean,l1', '--export-k', '8', '--progress', 'lines'];
+/** The experiment's small configuration: two criteria and two seeds (bands), comparisons and 3 random orders (the oracle, P²/2 evaluations, is left to the unit tests), the lab's 2000 test pairs. */
+const SMALL_RUN = ['--train-fraction', '0.05', '--test-fraction', '0.1', '--train-pairs', '2000', '--test-pairs', '2000', '--epochs', '2', '--seeds', '1,2', '--criteria', 'mean,l1', '--compare', 'taylor,ablation', '--random-orders', '3', '--no-oracle', '--export-k', '8', '--progress', 'lines'];
 
 /**
  * Makes a run folder with the real experiment CLI (or takes PRUNE_VIEWER_E2E_RUN, an existing run folder, to

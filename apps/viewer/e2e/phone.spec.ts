@@ -16,6 +16,22 @@ test('on a phone: no sideways scrolling, four maps per row, a tap switches a cha
   await page.locator(`.map[data-channel="${channel}"]`).tap();
   expectAccuracy(await whatIfResult(page, fx.masks.strongest!), fx.expected.strongest!);
   await page.locator('#what-if').screenshot({ path: screenshotPath('phone-whatif.png') });
+
+  // The ranking table's switches are on screen, not clipped by the table's scroll box.
+  const box = await page.locator('table.ranking tbody tr').first().getByRole('checkbox').boundingBox();
+  const scroller = await page.locator('#ranking .table-scroll').boundingBox();
+  expect(box && scroller && box.x >= scroller.x && box.x + box.width <= scroller.x + scroller.width).toBe(true);
+
+  // Chart text is drawn at a readable size: its font size times the SVG's scale on screen is at least 10 px.
+  for (const id of ['accuracy-chart', 'cost-chart', 'tradeoff-chart']) {
+    const smallest = await page.locator(`#${id} svg`).evaluate((svg) => {
+      const s = svg as SVGSVGElement;
+      const scale = s.getBoundingClientRect().width / Number(s.getAttribute('width'));
+      const sizes = Array.from(s.querySelectorAll('text')).map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+      return Math.min(...sizes);
+    });
+    expect(smallest, id).toBeGreaterThanOrEqual(10);
+  }
   expect(watch.errors).toEqual([]);
   expect(watch.external).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { accuracyVsKSpec, labReference, type Results } from '@prune/report';
+import { accuracyVsKSpec, type Results } from '@prune/report';
 import type { View } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderChart } from './vegaChart';
@@ -18,13 +18,12 @@ export function accuracyChart(container: HTMLElement, results: Results): Accurac
   const data = (): object[] => (point ? [{ ...point, series: point.custom ? 'what-if (custom mask)' : 'what-if' }] : []);
   return {
     async render() {
-      const width = Math.max(200, Math.min(760, container.clientWidth - 110));
-      const height = Math.round(Math.max(200, Math.min(340, width * 0.58)));
-      const spec = accuracyVsKSpec(results, {
-        width,
-        height,
-        reference: labReference(results), // the same condition as the CLI's accuracy_vs_k.png
-      }) as TopLevelSpec & { layer: unknown[] };
+      // On a narrow screen the legend goes under the plot, so the chart is drawn at the screen's width (never scaled down).
+      const narrow = container.clientWidth < 640;
+      const width = Math.max(200, Math.min(760, container.clientWidth - (narrow ? 70 : 330)));
+      const height = Math.round(Math.max(200, Math.min(340, width * 0.62)));
+      // On a phone the section heading stands for the chart's title, which would be wider than the screen.
+      const spec = accuracyVsKSpec(results, { width, height, legend: narrow ? 'bottom' : 'right', ...(narrow ? { title: false, labelLimit: width - 30 } : {}) }) as TopLevelSpec & { layer: unknown[] };
       // The viewer adds one layer of its own on top of the shared spec: the live what-if model.
       spec.layer.push({
         data: { name: 'whatif' },

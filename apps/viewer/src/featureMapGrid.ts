@@ -54,7 +54,7 @@ export function featureMapGrid(maps: MeanMaps, onToggle: (channel: number) => vo
         onclick: () => onToggle(c),
       },
       canvas,
-      h('span', { class: 'map-number' }, String(c + 1)),
+      h('span', { class: 'map-number' }, String(c)),
       rank,
       h('span', { class: 'map-off', 'aria-hidden': 'true' }, 'off'),
     );
@@ -101,8 +101,8 @@ export function featureMapGrid(maps: MeanMaps, onToggle: (channel: number) => vo
         const rank = (ranks[c] as number) + 1;
         button.setAttribute('aria-checked', String(on));
         button.classList.toggle('is-off', !on);
-        button.setAttribute('aria-label', `Channel ${c + 1}, rank ${rank} of ${channels} by ${criterion}`);
-        button.title = `Channel ${c + 1}: ${on ? 'on' : 'off'} · rank ${rank}/${channels} by ${criterion} (pruned from K = ${rank})`;
+        button.setAttribute('aria-label', `Channel ${c}, rank ${rank} of ${channels} by ${criterion}`);
+        button.title = `Channel ${c}: ${on ? 'on' : 'off'} · rank ${rank}/${channels} by ${criterion} (pruned from K = ${rank})`;
         (rankBadges[c] as HTMLElement).textContent = `#${rank}`;
       });
     },

@@ -44,7 +44,7 @@ describe('loadResults and loadViewerData over HTTP', () => {
   });
 
   it('names the field of an invalid results.json', async () => {
-    writeFileSync(join(dir, 'results.json'), JSON.stringify({ schemaVersion: 1, runId: '' }));
+    writeFileSync(join(dir, 'results.json'), JSON.stringify({ schemaVersion: 2, runId: '' }));
     await expect(loadResults(base)).rejects.toThrow(/results\.json: invalid[\s\S]*runId/);
   });
 

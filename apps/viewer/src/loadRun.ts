@@ -1,5 +1,4 @@
-import { parseResults, parseWithSchema, type Results } from '@prune/report';
-import { viewerDataIndexSchema, type ViewerDataIndex } from './viewerDataIndex';
+import { parseResults, parseWithSchema, viewerDataIndexSchema, type Results, type ViewerDataIndex } from '@prune/report';
 
 async function fetchOk(url: URL, what: string): Promise<Response> {
   let response: Response;

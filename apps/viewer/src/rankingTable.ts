@@ -23,6 +23,7 @@ export function rankingTable(run: SeedRun, onToggle: (channel: number) => void):
       h(
         'tr',
         {},
+        h('th', { scope: 'col' }, 'on'),
         h('th', { scope: 'col' }, 'rank'),
         h('th', { scope: 'col' }, 'channel'),
         h('th', { scope: 'col' }, 'score'),
@@ -31,7 +32,6 @@ export function rankingTable(run: SeedRun, onToggle: (channel: number) => void):
         h('th', { scope: 'col', class: 'wide-only' }, 'mean'),
         h('th', { scope: 'col', class: 'wide-only' }, 'mean |x|'),
         h('th', { scope: 'col', class: 'wide-only', title: 'average percentage of zeros after ReLU' }, 'APoZ'),
-        h('th', { scope: 'col' }, 'on'),
       ),
     ),
     body,
@@ -40,23 +40,23 @@ export function rankingTable(run: SeedRun, onToggle: (channel: number) => void):
   const rows = new Map<number, { row: HTMLTableRowElement; box: HTMLInputElement }>();
   let shown: CriterionResult | undefined;
   const build = (criterion: CriterionResult): void => {
-    caption.textContent = `Channels of ${run.stats.layer} in prune order by ${criterion.criterion} (seed ${run.seed}); lower score = pruned first`;
+    caption.textContent = `Channels of ${run.stats.layer} (numbered from 0, as in results.json) in prune order by ${criterion.criterion} (seed ${run.seed}); lower score = pruned first`;
     rows.clear();
     body.replaceChildren(
       ...criterion.order.map((channel, rank) => {
-        const box = h('input', { type: 'checkbox', 'aria-label': `Channel ${channel + 1} on`, onchange: () => onToggle(channel) });
+        const box = h('input', { type: 'checkbox', 'aria-label': `Channel ${channel} on`, onchange: () => onToggle(channel) });
         const row = h(
           'tr',
           {},
+          h('td', { class: 'switch' }, box),
           h('td', {}, rank + 1),
-          h('th', { scope: 'row' }, channel + 1),
+          h('th', { scope: 'row' }, channel),
           h('td', { class: 'num' }, formatScore(criterion.scores[channel] as number)),
           h('td', { class: 'num wide-only' }, rank + 1),
           h('td', { class: 'num' }, rank + 1 < criterion.accuracy.length ? formatAccuracy(criterion.accuracy[rank + 1] as number) : '—'),
           h('td', { class: 'num wide-only' }, formatScore(run.stats.mean[channel] as number)),
           h('td', { class: 'num wide-only' }, formatScore(run.stats.meanAbs[channel] as number)),
           h('td', { class: 'num wide-only' }, `${((run.stats.apoz[channel] as number) * 100).toFixed(1)}%`),
-          h('td', {}, box),
         );
         rows.set(channel, { row, box });
         return row;

@@ -42,7 +42,7 @@ export interface WhatIfEngine {
 }
 
 /** For each model input, the pair row (e.g. 'left') that feeds it: by name when they match, else by position. */
-function rowOfInput(model: LayersModel, rows: readonly string[]): number[] {
+export function rowOfInput(model: LayersModel, rows: readonly string[]): number[] {
   const names = model.inputs.map((s) => s.name.replace(/[:/].*$/, ''));
   if (names.length !== rows.length) throw new Error(`The what-if model has ${names.length} inputs (${names.join(', ')}); the pairs have ${rows.length} rows (${rows.join(', ')})`);
   const byName = names.map((n) => rows.indexOf(n));

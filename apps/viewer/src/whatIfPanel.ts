@@ -1,6 +1,6 @@
-import type { CriterionResult, SeedRun } from '@prune/report';
+import type { CostRecord, CriterionResult, SeedRun } from '@prune/report';
 import { h } from './dom';
-import { formatAccuracy, formatDelta } from './format';
+import { formatAccuracy, formatCount, formatDelta } from './format';
 import type { MaskEvaluation } from './evaluateMask';
 
 /** What the panel shows after an evaluation. */
@@ -21,6 +21,8 @@ export interface WhatIfPanel {
   criterionIndex(): number;
   /** Puts the K control at a value without firing a change. */
   setK(k: number): void;
+  /** Selects a criterion (index into the seed run's criteria) without firing a change. */
+  setCriterion(index: number): void;
   /** Shows preparation progress (pairs done of total). */
   progress(done: number, total: number, label: string): void;
   /** Shows that an evaluation is running. */
@@ -29,6 +31,8 @@ export interface WhatIfPanel {
   show(outcome: WhatIfOutcome): void;
   /** Shows why what-if pruning is unavailable. */
   fail(message: string): void;
+  /** Shows the outcome of an export of the current mask (a message, or an error). */
+  exported(message: string, ok: boolean): void;
 }
 
 /** Whether the channels off in `mask` are exactly the first K of `order` (then the run's sweep has the same model). */
@@ -45,15 +49,19 @@ export function matchesSweep(mask: ArrayLike<number>, order: readonly number[]):
  */
 export function whatIfPanel(
   run: SeedRun,
+  /** The legend name of each of the run's curves (two curves of one criterion differ in where they were ranked). */
+  labels: readonly string[],
   description: string,
+  costs: readonly CostRecord[],
   onPick: (criterionIndex: number, k: number) => void,
   onReset: () => void,
+  onExport: () => void,
 ): WhatIfPanel {
   const channels = run.stats.channels;
   const criterionSelect = h(
     'select',
     { id: 'criterion', name: 'criterion' },
-    run.criteria.map((c, i) => h('option', { value: i }, c.criterion)),
+    run.criteria.map((c, i) => h('option', { value: i }, labels[i] ?? c.criterion)),
   );
   const kInput = h('input', { id: 'k', name: 'k', type: 'range', min: 0, max: channels - 1, step: 1, value: 0, 'aria-describedby': 'k-value' });
   const kOutput = h('output', { id: 'k-value', for: 'k' }, '0');
@@ -64,11 +72,14 @@ export function whatIfPanel(
   kInput.addEventListener('input', pick);
   criterionSelect.addEventListener('change', pick);
   const reset = h('button', { type: 'button', class: 'secondary', onclick: () => onReset() }, 'All channels on');
+  const exportButton = h('button', { type: 'button', class: 'secondary', id: 'export-pruned', disabled: true, onclick: () => onExport() }, 'Download the pruned model');
+  const exportStatus = h('p', { class: 'export-status muted', id: 'export-status', 'aria-live': 'polite' });
 
   const accuracy = h('span', { class: 'accuracy-value', id: 'whatif-accuracy' }, '…');
   const delta = h('span', { class: 'delta' });
   const detail = h('p', { class: 'whatif-detail' });
   const sweep = h('p', { class: 'whatif-sweep' });
+  const cost = h('p', { class: 'whatif-cost', id: 'whatif-cost' });
   const timing = h('p', { class: 'whatif-timing', id: 'whatif-timing' });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'Preparing the what-if model' });
   const barLabel = h('span', { class: 'muted' });
@@ -78,6 +89,7 @@ export function whatIfPanel(
     { class: 'whatif-result', id: 'whatif-result', 'data-state': 'preparing', 'aria-live': 'polite', 'aria-busy': 'true' },
     h('p', { class: 'accuracy-line' }, accuracy, delta),
     h('p', { class: 'muted accuracy-label' }, `test pair accuracy of the masked model on ${description}`),
+    cost,
     detail,
     sweep,
     timing,
@@ -96,6 +108,8 @@ export function whatIfPanel(
       h('label', { for: 'k' }, 'Prune the K weakest'),
       h('div', { class: 'k-row' }, kInput, kOutput),
       reset,
+      exportButton,
+      exportStatus,
     ),
     h('div', { class: 'whatif-out' }, progressRow, result),
   );
@@ -104,6 +118,9 @@ export function whatIfPanel(
     element,
     summary,
     criterionIndex: () => Number(criterionSelect.value),
+    setCriterion(index) {
+      criterionSelect.value = String(index);
+    },
     setK(k) {
       kInput.value = String(k);
       kOutput.textContent = String(k);
@@ -130,10 +147,17 @@ export function whatIfPanel(
       detail.textContent =
         offCount === 0
           ? `All ${channels} channels on (${evaluation.correct} of ${evaluation.count} pairs right).`
-          : `${offCount} of ${channels} channels off: ${off
-              .split(',')
-              .map((c) => Number(c) + 1)
-              .join(', ')} (${evaluation.correct} of ${evaluation.count} pairs right).`;
+          : `${offCount} of ${channels} channels off: ${off.split(',').join(', ')} (numbered from 0, as in results.json; ${evaluation.correct} of ${evaluation.count} pairs right).`;
+      const base = costs.find((c) => c.k === 0);
+      const now = costs.find((c) => c.k === offCount);
+      const share = (a: number, b: number): string => `${((a / b) * 100).toFixed(1)}%`;
+      cost.textContent =
+        base && now
+          ? `Pruned model: ${formatCount(now.params)} parameters (${share(now.params, base.params)} of ${formatCount(base.params)}), ${formatCount(now.macs)} MACs per pair (${share(now.macs, base.macs)}).`
+          : '';
+      cost.dataset.params = now ? String(now.params) : '';
+      cost.dataset.macs = now ? String(now.macs) : '';
+      exportButton.disabled = false;
       const criterion = run.criteria[Number(criterionSelect.value)] as CriterionResult;
       const k = matchesSweep(mask, criterion.order);
       if (k !== undefined && k < criterion.accuracy.length) {
@@ -153,6 +177,10 @@ export function whatIfPanel(
       result.setAttribute('aria-busy', 'false');
       summary.classList.remove('is-busy');
       summary.replaceChildren(h('strong', {}, formatAccuracy(evaluation.accuracy)), ` · ${offCount} off · ${evaluation.ms.toFixed(0)} ms`);
+    },
+    exported(message, ok) {
+      exportStatus.textContent = message;
+      exportStatus.classList.toggle('error-text', !ok);
     },
     fail(message) {
       progressRow.hidden = true;

@@ -44,6 +44,12 @@ export { evaluatePrunedSets } from './evaluation/evaluatePrunedSets';
 export type { PrunedSetsResult } from './evaluation/evaluatePrunedSets';
 export { createMaskEvaluator } from './evaluation/createMaskEvaluator';
 export type { MaskEvaluation, MaskEvaluator, MaskEvaluatorData, MaskEvaluatorOptions, PrecomputedFeatures } from './evaluation/createMaskEvaluator';
+export { sweepOrders } from './evaluation/sweepOrders';
+export { greedyOracle } from './evaluation/greedyOracle';
+export type { GreedyOracleOptions, GreedyOracleResult } from './evaluation/greedyOracle';
+export { fractionalRanks, spearmanCorrelation } from './evaluation/rankCorrelation';
+export { accuracyIntervals, wilsonInterval } from './evaluation/binomialInterval';
+export type { ProportionInterval } from './evaluation/binomialInterval';
 // costs
 export { countParams } from './costs/countParams';
 export type { LayerParams, ParamCount } from './costs/countParams';

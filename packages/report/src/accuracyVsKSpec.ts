@@ -1,32 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { chartConfig, frameLayer, kAxisValues } from './chartTheme.js';
-import type { Results } from './resultsSchema.js';
-
-/** Accuracy points published by the reference experiment (one run), for overlaying on the chart. */
-export const REFERENCE_ACCURACY: ReadonlyArray<{
-  /** Number of conv2 channels pruned. */
-  k: number;
-  /** Test pair accuracy (0 … 1) at that K. */
-  accuracy: number;
-}> = [
-  { k: 1, accuracy: 0.962 },
-  { k: 4, accuracy: 0.945 },
-  { k: 8, accuracy: 0.9305 },
-  { k: 16, accuracy: 0.9325 },
-  { k: 24, accuracy: 0.877 },
-  { k: 28, accuracy: 0.787 },
-  { k: 31, accuracy: 0.5345 },
-];
-
-/**
- * The lab's published points as the chart's `reference` option, for a run on the lab's configuration (embedded data,
- * its fractions, pairs and epochs, layer conv2, ranked on the test set); undefined otherwise, where they are not comparable.
- */
-export function labReference(results: Results): AccuracyChartOptions['reference'] {
-  const c = results.config;
-  const isLab = c.data === null && c.trainFraction === 0.1 && c.testFraction === 0.1 && c.trainPairs === 10000 && c.testPairs === 2000 && c.epochs === 10 && c.layer === 'conv2' && c.calibration === 'test';
-  return isLab ? { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } : undefined;
-}
+import type { ReferenceRecord, Results } from './resultsSchema.js';
 
 /** Options of the accuracy-vs-K chart. */
 export interface AccuracyChartOptions {
@@ -34,20 +8,21 @@ export interface AccuracyChartOptions {
   width?: number;
   /** Height of the plot area in pixels (default 340). */
   height?: number;
-  /** Extra points drawn as grey crosses, e.g. REFERENCE_ACCURACY; omitted when undefined. */
-  reference?: {
-    /** Legend entry for the points. */
-    label: string;
-    /** The points: accuracy (0 … 1) at each K. */
-    points: ReadonlyArray<{ k: number; accuracy: number }>;
-  };
+  /** Extra points drawn as crosses; default the run's own `reference` (the lab's published points), null for none. */
+  reference?: ReferenceRecord | null;
+  /** Where the legend goes (default right; bottom on a narrow screen, so the plot keeps the width). */
+  legend?: 'right' | 'bottom';
+  /** Longest legend label in pixels (default 400). */
+  labelLimit?: number;
+  /** Draw the title and subtitle (default true; a page with its own heading may leave them out on a narrow screen). */
+  title?: boolean;
   /** Draw each seed's curve faintly under the mean when there are several seeds (default true). */
   seedLines?: boolean;
 }
 
-/** One row of the accuracy chart's data: a criterion's mean (and spread) at one K. */
+/** One row of the accuracy chart's data: a curve's mean (and its band) at one K. */
 export interface AccuracyRow {
-  /** The importance criterion's name. */
+  /** The curve's legend name (the criterion, and where it was ranked when that differs from the run's calibration). */
   criterion: string;
   /** Number of channels pruned. */
   k: number;
@@ -55,24 +30,55 @@ export interface AccuracyRow {
   mean: number;
   /** Sample standard deviation of the accuracy over seeds (0 with one seed). */
   std: number;
-  /** Lower edge of the band: mean - std, clamped at 0. */
+  /** Lower edge of the band: mean - std over seeds, or the binomial interval's lower end with one seed. */
   lo: number;
-  /** Upper edge of the band: mean + std, clamped at 1. */
+  /** Upper edge of the band. */
   hi: number;
   /** Number of seeds averaged. */
   seeds: number;
 }
 
-/** The chart's rows, from the results summary (mean ± std over seeds per criterion and K). */
+/** The chart's rows: per curve and K, the mean over seeds with a band (± std over seeds; the binomial interval with one seed). */
 export function accuracyRows(results: Results): AccuracyRow[] {
-  return results.summary.flatMap((s) =>
-    s.k.map((k, i) => {
+  return results.summary.flatMap((s) => {
+    const single = s.seeds === 1 ? results.seedRuns[0]?.criteria.find((c) => c.criterion === s.criterion && c.rankedOn === s.rankedOn) : undefined;
+    return s.k.map((k, i) => {
       const mean = s.mean[i] ?? Number.NaN;
       const std = s.std[i] ?? 0;
-      return { criterion: s.criterion, k, mean, std, lo: Math.max(0, mean - std), hi: Math.min(1, mean + std), seeds: s.seeds };
-    }),
-  );
+      const lo = single ? (single.interval.lower[i] ?? mean) : Math.max(0, mean - std);
+      const hi = single ? (single.interval.upper[i] ?? mean) : Math.min(1, mean + std);
+      return { criterion: s.label, k, mean, std, lo, hi, seeds: s.seeds };
+    });
+  });
 }
+
+/** One row of a reference curve: the random control (mean and min–max over its orders) or the greedy oracle. */
+export interface ControlRow {
+  series: string;
+  k: number;
+  mean: number;
+  lo: number;
+  hi: number;
+  /** Curves behind the row (random orders × seeds, or seeds). */
+  curves: number;
+}
+
+/** The random control's and the greedy oracle's rows, pooled over every seed run that has them. */
+export function controlRows(results: Results): ControlRow[] {
+  const random = results.seedRuns.flatMap((r) => r.controls?.random?.accuracy ?? []);
+  const oracle = results.seedRuns.flatMap((r) => (r.controls?.oracle ? [r.controls.oracle.accuracy] : []));
+  const rows = (series: string, curves: number[][]): ControlRow[] =>
+    curves.length === 0
+      ? []
+      : (curves[0] as number[]).map((_, k) => {
+          const values = curves.map((c) => c[k] as number);
+          return { series, k, mean: values.reduce((a, b) => a + b, 0) / values.length, lo: Math.min(...values), hi: Math.max(...values), curves: values.length };
+        });
+  return [...rows(randomLabel(random.length), random), ...rows(ORACLE_LABEL, oracle)];
+}
+
+const ORACLE_LABEL = 'greedy oracle (test pairs)';
+const randomLabel = (orders: number): string => `random × ${orders} (mean, range)`;
 
 const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -81,30 +87,42 @@ const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c5
  * seeds, the chance level, and optional reference points. Rendered to PNG by the CLI and live by the viewer.
  */
 export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions = {}): TopLevelSpec {
-  const { width = 560, height = 340, reference, seedLines = true } = options;
+  const { width = 560, height = 340, seedLines = true, legend = 'right', labelLimit = 400, title = true } = options;
+  const reference = options.reference === undefined ? results.reference : options.reference;
   const rows = accuracyRows(results);
-  const criteria = results.summary.map((s) => s.criterion);
+  const controls = controlRows(results);
+  const criteria = results.summary.map((s) => s.label);
+  const controlSeries = [...new Set(controls.map((c) => c.series))];
   const seeds = Math.max(...results.summary.map((s) => s.seeds));
   const channels = results.layer.channels;
-  const series = reference ? [...criteria, reference.label] : criteria;
-  const range = [...criteria.map((_, i) => CATEGORY10[i % CATEGORY10.length] as string), ...(reference ? ['#333333'] : [])];
+  const series = [...criteria, ...controlSeries, ...(reference ? [reference.label] : [])];
+  const range = [
+    ...criteria.map((_, i) => CATEGORY10[i % CATEGORY10.length] as string),
+    ...controlSeries.map((s) => (s === ORACLE_LABEL ? '#111111' : '#9a9a9a')),
+    ...(reference ? ['#555555'] : []),
+  ];
   const color = {
     field: 'criterion',
     type: 'nominal' as const,
     scale: { domain: series, range },
     legend: {
-      title: 'criterion',
-      orient: 'right' as const,
-      labelLimit: 260,
-      titleLimit: 260,
+      title: 'curve',
+      orient: legend,
+      ...(legend === 'bottom' ? { columns: 1, direction: 'vertical' as const } : {}),
+      labelLimit,
+      titleLimit: labelLimit,
       symbolSize: 70,
       // The band layer's opacity would otherwise fade the legend symbols.
       encode: { symbols: { update: { opacity: { value: 1 }, fillOpacity: { value: 1 } } } },
       symbolStrokeWidth: 0,
     },
   };
-  // Circles for criteria, a cross for the reference: a shape scale merged into the colour legend.
-  const shape = { field: 'criterion', type: 'nominal' as const, scale: { domain: series, range: series.map((_, i) => (i < criteria.length ? 'circle' : 'cross')) } };
+  // Circles for criteria, a square for the controls, a cross for the reference: a shape scale merged into the colour legend.
+  const shape = {
+    field: 'criterion',
+    type: 'nominal' as const,
+    scale: { domain: series, range: series.map((_, i) => (i < criteria.length ? 'circle' : i < criteria.length + controlSeries.length ? 'square' : 'cross')) },
+  };
   // Layers other than the main line leave the legend unspecified: a `legend: null` would disable the merged legend.
   const { legend: _legend, ...colorNoLegend } = color;
   const x = {
@@ -127,21 +145,48 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'chance', type: 'quantitative' }, text: { field: 'label' } },
     },
   ];
-  if (seeds > 1) {
+  // Every curve's band: ± std over seeds, or with one seed the binomial interval over the test pairs.
+  layers.push({
+    mark: { type: 'area', opacity: seeds > 1 ? 0.18 : 0.08 },
+    encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colorNoLegend },
+  });
+  if (seeds > 1 && seedLines) {
+    const seedRows = results.seedRuns.flatMap((run) =>
+      run.criteria.flatMap((cr) => {
+        const label = results.summary.find((s) => s.criterion === cr.criterion && s.rankedOn === cr.rankedOn)?.label ?? cr.criterion;
+        return cr.accuracy.map((accuracy, k) => ({ criterion: label, seed: run.seed, k, accuracy }));
+      }),
+    );
     layers.push({
-      mark: { type: 'area', opacity: 0.18 },
+      data: { values: seedRows },
+      mark: { type: 'line', strokeWidth: 0.7, opacity: 0.35 },
+      encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, color: colorNoLegend, detail: { field: 'seed', type: 'nominal' } },
+    });
+  }
+  if (controls.length > 0) {
+    const values = controls.map((c) => ({ ...c, criterion: c.series }));
+    layers.push({
+      data: { values: values.filter((v) => v.curves > 1) },
+      mark: { type: 'area', opacity: 0.16 },
       encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: colorNoLegend },
     });
-    if (seedLines) {
-      const seedRows = results.seedRuns.flatMap((run) =>
-        run.criteria.flatMap((cr) => cr.accuracy.map((accuracy, k) => ({ criterion: cr.criterion, seed: run.seed, k, accuracy }))),
-      );
-      layers.push({
-        data: { values: seedRows },
-        mark: { type: 'line', strokeWidth: 0.7, opacity: 0.35 },
-        encoding: { x, y: { field: 'accuracy', type: 'quantitative' }, color: colorNoLegend, detail: { field: 'seed', type: 'nominal' } },
-      });
-    }
+    layers.push({
+      data: { values },
+      mark: { type: 'line', strokeWidth: 1.6, strokeDash: [5, 3], point: { filled: true, size: 14 } },
+      encoding: {
+        x,
+        y: { field: 'mean', type: 'quantitative' },
+        color,
+        shape,
+        tooltip: [
+          { field: 'criterion', title: 'curve' },
+          { field: 'k', title: 'K', format: 'd' },
+          { field: 'mean', title: 'accuracy (mean)', format: '.4f' },
+          { field: 'lo', title: 'min', format: '.4f' },
+          { field: 'hi', title: 'max', format: '.4f' },
+        ],
+      },
+    });
   }
   layers.push({
     mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 30 } },
@@ -151,10 +196,10 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
       color,
       shape,
       tooltip: [
-        { field: 'criterion', title: 'criterion' },
+        { field: 'criterion', title: 'curve' },
         { field: 'k', title: 'K', format: 'd' },
         { field: 'mean', title: seeds > 1 ? 'mean accuracy' : 'accuracy', format: '.4f' },
-        ...(seeds > 1 ? [{ field: 'std', title: 'std', format: '.4f' }] : []),
+        ...(seeds > 1 ? [{ field: 'std', title: 'std', format: '.4f' }] : [{ field: 'lo', title: '95% interval from', format: '.4f' }, { field: 'hi', title: 'to', format: '.4f' }]),
       ],
     },
   });
@@ -168,7 +213,7 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
         color,
         shape,
         tooltip: [
-          { field: 'criterion', title: 'series' },
+          { field: 'criterion', title: 'curve' },
           { field: 'k', title: 'K' },
           { field: 'accuracy', title: 'accuracy', format: '.4f' },
         ],
@@ -178,13 +223,17 @@ export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions 
   const calibration = results.calibration.source === 'test' ? 'test pairs' : 'held-out train pairs';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: {
-      text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
-      subtitle: [
-        `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
-        ...(seeds > 1 ? [`mean ± std over ${seeds} seeds (thin lines: each seed)`] : []),
-      ],
-    },
+    ...(title
+      ? {
+        title: {
+          text: `Test pair accuracy vs channels pruned (${results.layer.name})`,
+          subtitle: [
+            `${channels} channels, ranked on ${results.calibration.pairs} ${calibration}; accuracy on ${results.dataset.test.pairs} test pairs`,
+            seeds > 1 ? `bands: mean ± std over ${seeds} seeds (thin lines: each seed)` : `bands: 95% binomial (Wilson) interval over the ${results.dataset.test.pairs} test pairs`,
+          ],
+        },
+        }
+      : {}),
     width,
     height,
     data: { values: rows },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec, labReference } from './accuracyVsKSpec.js';
+import { accuracyRows, accuracyVsKSpec, controlRows } from './accuracyVsKSpec.js';
+import { chooseHeadline } from './headline.js';
+import { tradeoffSpec } from './tradeoffSpec.js';
 import { costSpec } from './costSpec.js';
 import { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
 import { parseResults } from './parseResults.js';
@@ -28,7 +30,7 @@ describe('featureMapPixels', () => {
 });
 
 describe('chart specs render to SVG', () => {
-  it('accuracy vs K: one line of C points per criterion, axis titles, no band for one seed', async () => {
+  it('accuracy vs K: one line of C points per criterion, axis titles, a binomial band per curve for one seed', async () => {
     const results = parseResults(sampleResults({ criteria: ['mean', 'l1'] }), 'r.json');
     const svg = await renderSvg(accuracyVsKSpec(results));
     expect(svg.startsWith('<svg')).toBe(true);
@@ -37,18 +39,38 @@ describe('chart specs render to SVG', () => {
     expect(svg).toContain('Test pair accuracy vs channels pruned (conv2)');
     const symbols = markGroups(svg, 'symbol').map((g) => count(g, '<path'));
     expect(symbols.reduce((a, b) => a + b, 0)).toBe(2 * 32);
-    expect(markGroups(svg, 'area')).toHaveLength(0);
-    expect(accuracyRows(results)).toHaveLength(64);
+    expect(markGroups(svg, 'area')).toHaveLength(2);
+    expect(svg).toContain('bands: 95% binomial (Wilson) interval over the 2000 test pairs');
+    expect(svg).toContain('>curve<');
+    const rows = accuracyRows(results);
+    expect(rows).toHaveLength(64);
+    const first = results.seedRuns[0]!.criteria[0]!;
+    expect(rows.slice(0, 32).map((r) => [r.lo, r.hi])).toEqual(first.accuracy.map((_, k) => [first.interval.lower[k], first.interval.upper[k]]));
+  });
+
+  it('accuracy vs K: the random band and the oracle line beside the criteria', async () => {
+    const results = parseResults(sampleResults({ controls: true }), 'r.json');
+    const svg = await renderSvg(accuracyVsKSpec(results));
+    expect(svg).toContain('random × 3 (mean, range)');
+    expect(svg).toContain('greedy oracle (test pairs)');
+    expect(markGroups(svg, 'area')).toHaveLength(2);
+    const rows = controlRows(results);
+    const random = results.seedRuns[0]!.controls!.random!.accuracy;
+    const k5 = rows.find((r) => r.series.startsWith('random') && r.k === 5)!;
+    expect(k5.lo).toBe(Math.min(...random.map((a) => a[5]!)));
+    expect(k5.hi).toBe(Math.max(...random.map((a) => a[5]!)));
+    expect(k5.mean).toBeCloseTo(random.reduce((s, a) => s + a[5]!, 0) / 3, 12);
   });
 
   it('accuracy vs K: a band per criterion and seed lines with several seeds; reference points', async () => {
     const results = parseResults(sampleResults({ seeds: [1, 2, 3] }), 'r.json');
-    const svg = await renderSvg(accuracyVsKSpec(results, { reference: { label: 'reference (PyTorch)', points: REFERENCE_ACCURACY } }));
+    const points = [{ k: 1, accuracy: 0.962 }, { k: 31, accuracy: 0.5345 }];
+    const svg = await renderSvg(accuracyVsKSpec(results, { reference: { label: 'lab report (PyTorch, one run)', points } }));
     expect(markGroups(svg, 'area')).toHaveLength(1);
-    expect(svg).toContain('mean ± std over 3 seeds (thin lines: each seed)');
-    expect(svg).toContain('reference (PyTorch)');
+    expect(svg).toContain('bands: mean ± std over 3 seeds (thin lines: each seed)');
+    expect(svg).toContain('lab report (PyTorch, one run)');
     const symbols = markGroups(svg, 'symbol').map((g) => count(g, '<path'));
-    expect(symbols.reduce((a, b) => a + b, 0)).toBe(32 + REFERENCE_ACCURACY.length);
+    expect(symbols.reduce((a, b) => a + b, 0)).toBe(32 + points.length);
     const rows = accuracyRows(results);
     expect(rows.every((r) => r.lo <= r.mean && r.mean <= r.hi)).toBe(true);
     expect(rows.some((r) => r.std > 0)).toBe(true);
@@ -87,12 +109,30 @@ describe('chart specs render to SVG', () => {
   });
 });
 
-describe('labReference', () => {
-  it("gives the lab's points only for a run on the lab's configuration", () => {
-    const lab = parseResults(sampleResults({ criteria: ['mean'] }), 'r.json');
-    expect(labReference(lab)).toEqual({ label: 'reference (PyTorch)', points: REFERENCE_ACCURACY });
-    expect(labReference({ ...lab, config: { ...lab.config, layer: 'conv1' } })).toBeUndefined();
-    expect(labReference({ ...lab, config: { ...lab.config, calibration: 'train' } })).toBeUndefined();
-    expect(labReference({ ...lab, config: { ...lab.config, testPairs: 500 } })).toBeUndefined();
+describe('the trade-off chart and the headline', () => {
+  it('accuracy against params, MACs and latency: one point per K and curve, cost as % of K = 0', async () => {
+    const results = parseResults(sampleResults({ criteria: ['mean', 'l1'], controls: true }), 'r.json');
+    const spec = tradeoffSpec(results) as { hconcat: Array<{ layer: Array<{ data: { values: Array<{ curve: string; k: number; percent: number; accuracy: number }> } }> }> };
+    expect(spec.hconcat).toHaveLength(3);
+    const params = spec.hconcat[0]!.layer[0]!.data.values;
+    expect(new Set(params.map((v) => v.curve))).toEqual(new Set(['mean', 'l1', 'greedy oracle (test pairs)']));
+    const at = params.find((v) => v.curve === 'l1' && v.k === 10)!;
+    expect(at.percent).toBeCloseTo((100 * (225_000 - 10 * 4000)) / 225_000, 9);
+    expect(at.accuracy).toBe(results.summary[1]!.mean[10]);
+    const svg = await renderSvg(tradeoffSpec(results));
+    for (const t of ['parameters (% of unpruned)', 'MACs per pair (% of unpruned)', 'latency per batch (% of unpruned)']) expect(svg).toContain(t);
+  });
+
+  it('picks the largest K within one point of the unpruned accuracy, by hand', () => {
+    const results = parseResults(sampleResults(), 'r.json');
+    const mean = [0.96, 0.955, 0.951, 0.949, 0.952, 0.9, ...Array.from({ length: 26 }, () => 0.6)];
+    results.summary[0]!.mean = mean;
+    const h = chooseHeadline(results)!;
+    expect(h.k).toBe(4); // 0.952 ≥ 0.95; 0.949 at K = 3 is not, but K = 4 is the largest within the point
+    expect(h.lost).toBeCloseTo(0.008, 12);
+    expect(h.params).toEqual({ before: 225_000, after: 225_000 - 4 * 4000, saved: (4 * 4000) / 225_000 });
+    expect(h.latencyMs!.after).toBeCloseTo(4.6, 12);
+    expect(chooseHeadline(results, { k: 5 })!.accuracy).toBe(0.9);
+    expect(() => chooseHeadline(results, { k: 40 })).toThrow(/K = 40 is outside 0 … 31/);
   });
 });

@@ -12,12 +12,16 @@ export interface CostChartOptions {
   layer?: string;
   /** Subtitle, e.g. what the MACs count covers. */
   subtitle?: string;
+  /** Pairs per timed forward pass, named in the latency panel's title. */
+  latencyBatch?: number;
+  /** Draw the title and subtitle (default true). */
+  title?: boolean;
 }
 
 const METRICS = [
   { key: 'params', title: 'parameters (thousands)', format: ',.0f', color: '#1f77b4', scale: 1e-3 },
   { key: 'macs', title: 'MACs per pair (millions)', format: '.2f', color: '#ff7f0e', scale: 1e-6 },
-  { key: 'latencyMs', title: 'latency per batch (ms, median)', format: '.0f', color: '#2ca02c' },
+  { key: 'latencyMs', title: 'latency per batch (ms, median)', format: '.1f', color: '#2ca02c' },
 ] as const;
 
 /**
@@ -26,7 +30,7 @@ const METRICS = [
  * when no latency was measured.
  */
 export function costSpec(costs: readonly CostRecord[], options: CostChartOptions = {}): TopLevelSpec {
-  const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed' } = options;
+  const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed', latencyBatch, title = true } = options;
   const sorted = [...costs].sort((a, b) => a.k - b.k);
   const base = sorted[0];
   const last = sorted[sorted.length - 1]?.k ?? 0;
@@ -39,7 +43,7 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
         return { k: c.k, value: raw * ('scale' in m ? m.scale : 1), raw, fraction: ref ? raw / ref : null };
       });
     return {
-      title: { text: m.title, fontSize: 12, fontWeight: 'normal' },
+      title: { text: m.key === 'latencyMs' && latencyBatch ? `latency per batch of ${latencyBatch} pairs (ms, median)` : m.title, fontSize: 12, fontWeight: 'normal' },
       width: panelWidth,
       height,
       layer: [
@@ -48,7 +52,7 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
       mark: { type: 'line', color: m.color, strokeWidth: 2, point: { filled: true, size: 22, color: m.color } },
       encoding: {
         x: { field: 'k', type: 'quantitative', title: 'K (channels pruned)', scale: { domain: [0, last], nice: false }, axis: { tickMinStep: 1, format: 'd', values: kAxisValues(last + 1) } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: m.key !== 'latencyMs' }, axis: { format: m.format } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: true }, axis: { format: m.format } },
         tooltip: [
           { field: 'k', title: 'K' },
           { field: 'raw', title: m.title, format: m.key === 'params' || m.key === 'macs' ? ',d' : '.2f' },
@@ -62,7 +66,7 @@ export function costSpec(costs: readonly CostRecord[], options: CostChartOptions
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Cost of the pruned model vs K${layer ? ` (${layer} channels removed)` : ''}`, subtitle },
+    ...(title ? { title: { text: `Cost of the pruned model vs K${layer ? ` (${layer} channels removed)` : ''}`, subtitle } } : {}),
     hconcat: panels,
     spacing: 28,
     config: chartConfig(),

@@ -1,9 +1,8 @@
-export { DEFAULT_SEED, runConfigSchema } from './runConfigSchema.js';
-export type { RunConfig, RunConfigInput } from './runConfigSchema.js';
 export {
   RESULTS_SCHEMA_VERSION,
   calibrationSchema,
   channelStatsSchema,
+  controlsSchema,
   costRecordSchema,
   criterionResultSchema,
   criterionSummarySchema,
@@ -11,6 +10,10 @@ export {
   evaluationSchema,
   exportRecordSchema,
   fineTuneRecordSchema,
+  intervalSchema,
+  latencySettingsSchema,
+  rankedOnSchema,
+  referenceSchema,
   resultsSchema,
   seedRunSchema,
   viewerDataSchema,
@@ -18,6 +21,7 @@ export {
 export type {
   CalibrationRecord,
   ChannelStatsRecord,
+  ControlsRecord,
   CostRecord,
   CriterionResult,
   CriterionSummary,
@@ -25,16 +29,24 @@ export type {
   EvaluationRecord,
   ExportRecord,
   FineTuneRecord,
+  IntervalRecord,
+  ReferenceRecord,
   Results,
   ResultsInput,
   SeedRun,
 } from './resultsSchema.js';
 export { SchemaValidationError, formatIssuePath, formatIssues, parseResults, parseWithSchema } from './parseResults.js';
-export { summarizeSeeds } from './summarizeSeeds.js';
+export { curveLabel, summarizeSeeds } from './summarizeSeeds.js';
+export { viewerDataIndexSchema } from './viewerDataIndexSchema.js';
+export type { ViewerDataIndex } from './viewerDataIndexSchema.js';
 export { CHART_FONT, chartConfig, kAxisValues } from './chartTheme.js';
-export { REFERENCE_ACCURACY, accuracyRows, accuracyVsKSpec, labReference } from './accuracyVsKSpec.js';
-export type { AccuracyChartOptions, AccuracyRow } from './accuracyVsKSpec.js';
+export { accuracyRows, accuracyVsKSpec, controlRows } from './accuracyVsKSpec.js';
+export type { AccuracyChartOptions, AccuracyRow, ControlRow } from './accuracyVsKSpec.js';
 export { costSpec } from './costSpec.js';
+export { tradeoffSpec } from './tradeoffSpec.js';
+export type { TradeoffChartOptions } from './tradeoffSpec.js';
+export { chooseHeadline } from './headline.js';
+export type { CostChange, Headline, HeadlineOptions } from './headline.js';
 export type { CostChartOptions } from './costSpec.js';
 export { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
 export type { FeatureMapPixel, FeatureMapsOptions, MeanMaps } from './featureMapsSpec.js';

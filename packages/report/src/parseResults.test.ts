@@ -52,13 +52,13 @@ describe('parseResults', () => {
   });
 
   it('rejects another schema version, bad JSON, unknown config fields and missing fields', () => {
-    expect(() => parseResults({ ...sampleResults(), schemaVersion: 2 }, 'old.json')).toThrow(
-      /old\.json[\s\S]*schemaVersion': is 2, this reader understands version 1/,
+    expect(() => parseResults({ ...sampleResults(), schemaVersion: 1 }, 'old.json')).toThrow(
+      /old\.json[\s\S]*schemaVersion': is 1, this reader understands version 2/,
     );
     expect(() => parseResults('{"schemaVersion": 1,', 'broken.json')).toThrow(/broken\.json[\s\S]*not valid JSON/);
-    const extra = sampleResults();
-    (extra.config as Record<string, unknown>).epochz = 3;
-    expect(() => parseResults(extra, 'r.json')).toThrow(/config: unknown field\(s\) 'epochz'/);
+    const extra = sampleResults({ controls: true });
+    extra.seedRuns[0]!.controls!.oracle!.accuracy.pop();
+    expect(() => parseResults(extra, 'r.json')).toThrow(/controls\.oracle\.accuracy': has 31 values, expected 32/);
     const { backend: _omitted, ...missing } = sampleResults();
     expect(() => parseResults(missing, 'r.json')).toThrow(/field 'backend'/);
   });

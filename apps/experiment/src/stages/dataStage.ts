@@ -1,4 +1,4 @@
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from '../runConfigSchema.js';
 import { buildSeedData, loadConfiguredMnist, type SeedData } from '../buildSeedData.js';
 import { calibrationNote } from '../calibrationNote.js';
 import type { StageContext } from './stageContext.js';

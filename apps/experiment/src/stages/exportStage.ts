@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countMacs, countParams, maskWeakest, pruneChannels } from '@prune/core';
 import { fileSystem } from '@prune/core/node';
-import type { CriterionResult, ExportRecord, FineTuneRecord, RunConfig } from '@prune/report';
+import type { CriterionResult, ExportRecord, FineTuneRecord } from '@prune/report';
+import type { RunConfig } from '../runConfigSchema.js';
 import { evaluateSiamese, trainSiamese } from '@prune/siamese';
 import type { SeedData } from '../buildSeedData.js';
 import { deriveSeed } from '../deriveSeed.js';
@@ -62,7 +63,7 @@ export async function exportStage(input: ExportInput, ctx: StageContext): Promis
   await model.save(fileSystem(join(runDir, modelPath)));
   const viewerIndex =
     seedIndex === 0
-      ? await writeViewerData(runDir, model, layerPath, data.test, criteria.map((c) => ({ criterion: c.criterion, order: c.order, accuracy: c.accuracy })), { modelPath: 'model/model.json', batchSize: EVAL_BATCH })
+      ? await writeViewerData(runDir, model, layerPath, data.test, input.criteria[0]?.order.length ?? 0, { modelPath: 'model/model.json', batchSize: EVAL_BATCH })
       : null;
   return { modelPath, exports, criteria, viewerIndex };
 }

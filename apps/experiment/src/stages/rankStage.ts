@@ -26,10 +26,16 @@ export interface Ranking {
 export async function rankStage({ model, layerPath, criteria, seed, stats, calibration }: RankInput, { signal }: StageContext): Promise<Ranking[]> {
   const rankings: Ranking[] = [];
   for (const name of criteria) {
-    const criterion = criterionByName(name, deriveSeed(seed, `criterion-${name}`));
-    const scores = await scoreChannels(criterion, { model, layer: layerPath, stats, data: { inputs: calibration.inputs, labels: calibration.labels }, batchSize: EVAL_BATCH });
-    rankings.push({ criterion: name, scores: Array.from(scores), order: Array.from(rankChannels(scores)) });
+    rankings.push(await rankCriterion(name, { model, layerPath, seed, stats, pairs: calibration }));
     checkAbort(signal);
   }
   return rankings;
+}
+
+/** One criterion's scores on `pairs` and its order; `stats` are those pairs' statistics when known (else computed from them). */
+export async function rankCriterion(name: string, input: { model: LayersModel; layerPath: string; seed: number; stats?: ChannelStats; pairs: PairTensors }): Promise<Ranking> {
+  const criterion = criterionByName(name, deriveSeed(input.seed, `criterion-${name}`));
+  const { inputs, labels } = input.pairs;
+  const scores = await scoreChannels(criterion, { model: input.model, layer: input.layerPath, ...(input.stats ? { stats: input.stats } : {}), data: { inputs, labels }, batchSize: EVAL_BATCH });
+  return { criterion: name, scores: Array.from(scores), order: Array.from(rankChannels(scores)) };
 }

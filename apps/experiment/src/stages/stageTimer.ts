@@ -1,5 +1,5 @@
 /** The stages of a run, in order; the run's timings (results.json `timings`) are these plus `total`. */
-export const STAGES = ['data', 'train', 'statistics', 'rank', 'sweep', 'export', 'costs', 'report'] as const;
+export const STAGES = ['data', 'train', 'statistics', 'rank', 'sweep', 'controls', 'export', 'costs', 'report'] as const;
 export type StageName = (typeof STAGES)[number];
 
 /** Times stages (a stage run once per seed adds up); `timings()` includes a stage still running. */

@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defaultThreadCount, type BackendSelection } from '@prune/backend';
-import type { RunConfig } from '@prune/report';
+import type { RunConfig } from '../runConfigSchema.js';
 import { createSiameseModel, trainSiamese } from '@prune/siamese';
 import type { SeedData } from '../buildSeedData.js';
 import { deriveSeed } from '../deriveSeed.js';

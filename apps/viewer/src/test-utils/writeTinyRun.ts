@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESULTS_SCHEMA_VERSION, runConfigSchema, summarizeSeeds, type ResultsInput } from '@prune/report';
+import { RESULTS_SCHEMA_VERSION, summarizeSeeds, type ResultsInput } from '@prune/report';
 
 /** Writes a small valid run folder (4 channels, 3 images, 4 pairs, features) for loader and server tests. */
 export function writeTinyRun(dir: string, overrides: { index?: Record<string, unknown> } = {}): void {
   const channels = 4;
-  const criteria = [{ criterion: 'mean', scores: [0.4, 0.1, 0.3, 0.2], order: [1, 3, 2, 0], accuracy: [0.9, 0.85, 0.7, 0.5], fineTune: [] }];
+  const interval = { level: 0.95, method: 'wilson', lower: [0.5, 0.45, 0.3, 0.1], upper: [1, 1, 0.95, 0.9] };
+  const criteria = [{ criterion: 'mean', rankedOn: 'test' as const, role: 'criterion' as const, scores: [0.4, 0.1, 0.3, 0.2], order: [1, 3, 2, 0], accuracy: [0.9, 0.85, 0.7, 0.5], interval, fineTune: [] }];
   const stats = {
     layer: 'conv2', channels, images: 8, positions: 8 * 4, mean: [0.4, 0.1, 0.3, 0.2], meanAbs: [1, 1, 1, 1], apoz: [0.5, 0.5, 0.5, 0.5],
     variance: [1, 1, 1, 1], std: [1, 1, 1, 1], min: [-1, -1, -1, -1], max: [1, 1, 1, 1],
@@ -16,14 +17,14 @@ export function writeTinyRun(dir: string, overrides: { index?: Record<string, un
     schemaVersion: RESULTS_SCHEMA_VERSION,
     runId: 'tiny',
     createdAt: '2026-11-27T10:00:00.000Z',
-    config: runConfigSchema.parse({}),
+    config: { layer: 'conv2', criteria: ['mean'] },
     backend: { name: 'cpu', reason: 'test' },
     timings: { total: 1 },
     dataset: { source: 'test', train: { images: 3, pairs: 4 }, test: { images: 3, pairs: 4 } },
     calibration: { source: 'test', images: 8, pairs: 4, heldOut: false, note: 'test' },
     layer: { name: 'encoder/conv2', channels },
     seedRuns,
-    summary: summarizeSeeds(seedRuns),
+    summary: summarizeSeeds(seedRuns.map((r) => ({ ...r, controls: null })), 'test'),
     costs: [],
     exports: [],
     viewer: { index: 'viewer-data/index.json' },
@@ -40,7 +41,6 @@ export function writeTinyRun(dir: string, overrides: { index?: Record<string, un
     pairs: { file: 'test-pairs.i32', dtype: 'int32', shape: [2, 4], rows: ['left', 'right'] },
     labels: { file: 'test-labels.u8', dtype: 'uint8', shape: [4] },
     features: { file: 'features.f32', dtype: 'float32', shape: [3, 1, 1, channels], layout: 'NHWC', cut: 'encoder/pool2', passThrough: ['relu2', 'pool2'], channelAxis: 3 },
-    criteria: [],
     ...overrides.index,
   };
   writeFileSync(join(dir, 'viewer-data', 'index.json'), JSON.stringify(index));

@@ -130,3 +130,22 @@ describe('measureLatency', () => {
     m.dispose();
   });
 });
+
+describe('measureLatency batch', () => {
+  it('times one forward pass of every input row, not predict’s default batches of 32', async () => {
+    const x = input({ shape: [3] });
+    const dense = layers.dense({ units: 2 }) as unknown as { call: (...a: unknown[]) => unknown };
+    const m = functionalModel({ inputs: x, outputs: (dense as unknown as ReturnType<typeof layers.dense>).apply(x) as never });
+    const call = dense.call.bind(dense);
+    let calls = 0;
+    dense.call = (...a: unknown[]) => {
+      calls++;
+      return call(...a);
+    };
+    const rows = tf.ones([64, 3]);
+    await measureLatency(m, rows, { runs: 2, warmup: 0 });
+    expect(calls).toBe(2); // one pass per run; predict's default batch (32) would have made 4
+    rows.dispose();
+    m.dispose();
+  });
+});

@@ -9,7 +9,7 @@ export interface LatencyOptions {
   warmup?: number;
 }
 
-/** Wall-clock latency of `model.predict` on fixed inputs, in milliseconds, over the timed runs. */
+/** Wall-clock latency of `model.predict` on fixed inputs (one batch of all their rows), in milliseconds, over the timed runs. */
 export interface LatencyStats {
   /** Number of timed runs. */
   runs: number;
@@ -36,7 +36,8 @@ function nearestRank(sorted: readonly number[], q: number): number {
 }
 
 /**
- * Times `model.predict(inputs)` on the current backend: `warmup` untimed runs, then `runs` timed ones, each waiting
+ * Times `model.predict(inputs)` on the current backend, as one batch of all the inputs' rows (predict would otherwise
+ * split them into batches of 32): `warmup` untimed runs, then `runs` timed ones, each waiting
  * for the output values to be ready (so asynchronous backends are timed to completion) and disposing them.
  * Returns median, mean, 90th percentile, min and max in milliseconds. The inputs stay owned by the caller.
  *
@@ -61,9 +62,11 @@ export async function measureLatency(
   const warmup = options.warmup ?? 3;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`measureLatency: options.runs must be a positive integer, got ${runs}`);
   if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`measureLatency: options.warmup must be a non-negative integer, got ${warmup}`);
+  const rows = (Array.isArray(inputs) ? inputs[0] : inputs)?.shape[0];
+  if (!rows) throw new Error('measureLatency: the inputs hold no rows');
   const once = async (): Promise<number> => {
     const start = performance.now();
-    const output = model.predict(inputs);
+    const output = model.predict(inputs, { batchSize: rows });
     const outputs = Array.isArray(output) ? output : [output];
     try {
       await Promise.all(outputs.map((t) => t.data()));

@@ -26,8 +26,14 @@ export const runConfigSchema = z
     seeds: z.array(z.int().nonnegative()).min(1).nullable().default(null),
     /** The conv layer whose output channels are ranked and pruned. */
     layer: z.string().min(1).default('conv2'),
-    /** Importance criteria, one curve each. */
+    /** Importance criteria, one curve and one printed table each. */
     criteria: z.array(z.string().min(1)).min(1).default(['mean']),
+    /** Criteria swept beside them for the report (no table printed); [] for none. */
+    compare: z.array(z.string().min(1)).default(['l1', 'taylor', 'ablation']),
+    /** Random prune orders swept as the control band; 0 for none. */
+    randomOrders: z.int().nonnegative().default(5),
+    /** Sweep the greedy oracle (an upper reference on the test pairs). */
+    oracle: z.boolean().default(true),
     /** Where the channel statistics come from: the test pairs (the reference) or a held-out split of train. */
     calibration: z.enum(['test', 'train']).default('test'),
     /** Fraction of the train images (disjoint from the training subset) for the train calibration split. */

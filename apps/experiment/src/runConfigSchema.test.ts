@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWithSchema } from './parseResults.js';
+import { parseWithSchema } from '@prune/report';
 import { runConfigSchema } from './runConfigSchema.js';
 
 describe('runConfigSchema', () => {
@@ -33,5 +33,21 @@ describe('runConfigSchema', () => {
       expect(() => parseWithSchema(runConfigSchema, { runId }, 'cfg.json'), runId).toThrow(/field 'runId'/);
     }
     expect(parseWithSchema(runConfigSchema, { runId: 'run-1.b_2' }, 'cfg.json').runId).toBe('run-1.b_2');
+  });
+});
+
+describe('runSettings and withoutLocalPaths', () => {
+  it('drop the CLI-only fields and local paths', async () => {
+    const { runSettings, withoutLocalPaths } = await import('./runSettings.js');
+    const settings = runSettings(runConfigSchema.parse({ data: '/home/me/mnist', outDir: '/home/me/runs', runId: 'x' }));
+    expect(settings).not.toHaveProperty('outDir');
+    expect(settings).not.toHaveProperty('runId');
+    expect(settings).not.toHaveProperty('cache');
+    expect(settings.data).toBe('mnist');
+    expect(settings.layer).toBe('conv2');
+    expect(withoutLocalPaths("tfjs-node failed: Cannot find module '/work/x/node_modules/.pnpm/@tensorflow+tfjs-node/lib/napi-v8/tfjs_binding.node' (see /tmp/log.txt)")).toBe(
+      "tfjs-node failed: Cannot find module 'node_modules/.pnpm/@tensorflow+tfjs-node/lib/napi-v8/tfjs_binding.node' (see log.txt)",
+    );
+    expect(withoutLocalPaths('wasm with SIMD, 2 threads, 1/2 of the cores')).toBe('wasm with SIMD, 2 threads, 1/2 of the cores');
   });
 });

@@ -1,0 +1,79 @@
+import type { CostRecord, Results } from './resultsSchema.js';
+
+/** A before → after pair of one cost. */
+export interface CostChange {
+  before: number;
+  after: number;
+  /** Fraction saved, (before - after) / before. */
+  saved: number;
+}
+
+/** The report's one-line answer: at a chosen K, what pruning saves and what it costs in accuracy. */
+export interface Headline {
+  /** The curve's legend name. */
+  curve: string;
+  k: number;
+  channels: number;
+  /** Accuracy of the unpruned model (K = 0) and at K, mean over seeds. */
+  baseline: number;
+  accuracy: number;
+  /** baseline - accuracy (negative when pruning helped). */
+  lost: number;
+  params: CostChange | null;
+  macs: CostChange | null;
+  /** Median latency of one batch; null when K was not timed. */
+  latencyMs: CostChange | null;
+  /** How K was chosen, in words. */
+  rule: string;
+}
+
+/** Options of {@link chooseHeadline}. */
+export interface HeadlineOptions {
+  /** The curve (its summary label); default the first asked-for criterion. */
+  curve?: string;
+  /** The K; default the largest K whose accuracy is within `tolerance` of the unpruned accuracy. */
+  k?: number;
+  /** Accuracy the default K may lose (default 0.01, one point). */
+  tolerance?: number;
+}
+
+const change = (costs: readonly CostRecord[], k: number, key: 'params' | 'macs' | 'latencyMs'): CostChange | null => {
+  const before = costs.find((c) => c.k === 0)?.[key];
+  const after = costs.find((c) => c.k === k)?.[key];
+  if (before === undefined || before === null || after === undefined || after === null || before === 0) return null;
+  return { before, after, saved: (before - after) / before };
+};
+
+/**
+ * The headline of a run: for one curve and K (by default the largest K within one point of the unpruned accuracy),
+ * the parameters, MACs and latency saved and the accuracy lost. Null when the run has no such curve.
+ */
+export function chooseHeadline(results: Results, options: HeadlineOptions = {}): Headline | null {
+  const { tolerance = 0.01 } = options;
+  const summary = options.curve !== undefined ? results.summary.find((s) => s.label === options.curve) : (results.summary.find((s) => s.role === 'criterion') ?? results.summary[0]);
+  if (!summary) return null;
+  const baseline = summary.mean[0] as number;
+  let k = options.k;
+  let rule = `K = ${k} chosen`;
+  if (k === undefined) {
+    k = 0;
+    summary.mean.forEach((a, i) => {
+      if (a >= baseline - tolerance - 1e-12) k = i;
+    });
+    rule = `the largest K whose accuracy is within ${(tolerance * 100).toFixed(tolerance * 100 < 1 ? 1 : 0)} point${tolerance === 0.01 ? '' : 's'} of the unpruned model's`;
+  }
+  if (!Number.isInteger(k) || k < 0 || k >= summary.mean.length) throw new Error(`chooseHeadline: K = ${k} is outside 0 … ${summary.mean.length - 1}`);
+  const accuracy = summary.mean[k] as number;
+  return {
+    curve: summary.label,
+    k,
+    channels: results.layer.channels,
+    baseline,
+    accuracy,
+    lost: baseline - accuracy,
+    params: change(results.costs, k, 'params'),
+    macs: change(results.costs, k, 'macs'),
+    latencyMs: change(results.costs, k, 'latencyMs'),
+    rule,
+  };
+}
