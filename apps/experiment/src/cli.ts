@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
-import { watchLauncher } from '@prune/viewer/watch-launcher';
+import { watchLauncher } from '@prune/cli/process';
 import { removePendingSync } from './atomicWrite.js';
 import { ConfigError } from './configError.js';
 import { parseCli, type CliConfig } from './parseCli.js';

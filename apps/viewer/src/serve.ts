@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { latestRun, serveRun } from './serveRun';
 import { ensureViewerBuilt, VIEWER_ROOT } from './viewerDist';
-import { watchLauncher } from './watchLauncher';
+import { watchLauncher } from '@prune/cli/process';
 
 // pnpm viewer [runDir] [--port 4173] [--host 127.0.0.1]: serves the latest run (or the given one) with the page.
 const { values, positionals } = parseArgs({

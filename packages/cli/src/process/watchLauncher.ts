@@ -66,6 +66,17 @@ function isGone(link: ProcessInfo): boolean {
  * a container stop, a CI timeout) ends pnpm at once without passing it on, and the work learns of it here within
  * `intervalMs`. Returns a function that stops watching. The timer does not keep the process alive. Windows has no
  * process groups: nothing is watched there.
+ *
+ * @param onGone - called once with the launcher that ended; stop the work there as for SIGTERM.
+ * @param options - `intervalMs`: how often the chain is checked (default as below).
+ * @returns A function that stops watching.
+ *
+ * @example
+ * ```ts
+ * import { watchLauncher } from '@prune/cli/process';
+ *
+ * const stop = watchLauncher((launcher) => process.kill(process.pid, 'SIGTERM'));
+ * ```
  */
 export function watchLauncher(onGone: (launcher: { pid: number; name: string }) => void, options: { intervalMs?: number } = {}): () => void {
   if (process.platform === 'win32') return () => {};
