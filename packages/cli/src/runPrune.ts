@@ -113,6 +113,7 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 /** What {@link runPrune} reports as it goes, and where it prints the summary. */
 export interface RunOptions {
   progress?: Progress;
+  /** Where each line of the summary goes (default: stdout). */
   print?: (line: string) => void;
 }
 
