@@ -23,6 +23,7 @@ function runCli(args: string[], options: { interruptWhen?: RegExp; timeoutMs?: n
       cwd: appDir,
       env: { ...process.env, INIT_CWD: appDir },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: Boolean(options.interruptWhen), // its own process group, as in a terminal
     });
     let stdout = '';
     let stderr = '';
@@ -32,7 +33,7 @@ function runCli(args: string[], options: { interruptWhen?: RegExp; timeoutMs?: n
       stderr += d.toString();
       if (options.interruptWhen && !interrupted && options.interruptWhen.test(stderr)) {
         interrupted = true;
-        child.kill('SIGINT');
+        process.kill(-(child.pid as number), 'SIGINT'); // Ctrl-C: the terminal signals the whole process group
       }
     });
     const timer = setTimeout(() => {

@@ -9,6 +9,7 @@ const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8'
   classes: number; groups: number; refused: number; params: number; accuracy: number;
   uniform30: { params: number; macs: number; accuracy: number }; global50: { params: number; macs: number };
   params50: { params: number; ratio: number }; sensitivity: Record<string, number[]>;
+  others: Record<string, { groups: number; params: number; macs: number }>;
 };
 
 /** Opens the page with every request to another origin aborted and recorded: nothing may leave the browser. */
@@ -102,4 +103,20 @@ test('clear errors: a graph model, a missing shard', async ({ page }) => {
   await expect(page.locator('#status')).toContainText('is a tfjs graph model, which has no layers to prune; convert the Keras model with tensorflowjs_converter --output_format tfjs_layers_model');
   await page.setInputFiles('#model-files', [join(fixtures, 'model/model.json')]);
   await expect(page.locator('#status')).toContainText("model.json lists weight file(s) 'weights.bin' that were not dropped; drop model.json together with every shard");
+});
+
+test('other architectures of the zoo: groups, and params and MACs at 30% uniform, as @prune/core counts them', async ({ page }) => {
+  const watch = await open(page);
+  for (const [name, want] of Object.entries(expected.others)) {
+    await page.setInputFiles('#model-files', [join(fixtures, name, 'model.json'), join(fixtures, name, 'weights.bin')]);
+    await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');
+    await expect(page.locator('#groups tbody tr')).toHaveCount(want.groups);
+    await setAmount(page, 'uniform', 30);
+    expect([Number(await page.locator('#result').getAttribute('data-params')), Number(await page.locator('#result').getAttribute('data-macs'))], name).toEqual([want.params, want.macs]);
+    await page.locator('#amount').fill('0');
+    await expect(page.locator('#result')).toHaveAttribute('data-amount', '0');
+    await expect(page.locator('#result')).toHaveAttribute('data-state', 'ready');
+  }
+  expect(watch.errors).toEqual([]);
+  expect(watch.external).toEqual([]);
 });

@@ -75,7 +75,9 @@ export function watchLauncher(onGone: (launcher: { pid: number; name: string }) 
     const gone = chain.find(isGone);
     if (!gone) return;
     clearInterval(timer);
-    onGone({ pid: gone.pid, name: gone.name });
+    // A signal that reached this process already (a terminal's Ctrl-C to the group) is handled first: signals are
+    // read in the event loop's poll phase, immediates run right after it.
+    setImmediate(() => onGone({ pid: gone.pid, name: gone.name }));
   }, options.intervalMs ?? 500);
   timer.unref();
   return () => clearInterval(timer);

@@ -32,7 +32,7 @@ function peakKb(pid: number): number {
 function prune(args: string[]): Promise<{ seconds: number; peakKb: number; stdout: string }> {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--conditions=@prune/source', '--import', 'tsx', 'src/cli.ts', ...args, '--progress', 'none'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@prune/source', '--import', 'tsx', 'src/cli.ts', ...args, '--progress', 'lines'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let peak = 0;
     let stdout = '';
     let stderr = '';
@@ -70,7 +70,7 @@ try {
     ['anchor: --ratio 0 (load, measure, write)', [dir, '--ratio', '0', '-o', join(work, 'r0'), ...common]],
     ['--ratio 0.3 (uniform, l1-norm)', [dir, '--ratio', '0.3', '-o', join(work, 'r30'), ...common]],
     ['--target params=50% (l1-norm)', [dir, '--target', 'params=50%', '-o', join(work, 't50'), ...common]],
-    ['64 images, mean-activation, --ratio 0.3, 1 fine-tune epoch, uint8', [dir, '--ratio', '0.3', '-c', 'mean-activation', '-d', images, '--scale', '1/127.5', '--mean', '1', '--fine-tune-epochs', '1', '--batch-size', '8', '-q', 'uint8', '-o', join(work, 'data'), ...common]],
+    ['64 images, mean-activation, --ratio 0.3, 1 fine-tune epoch, uint8', [dir, '--ratio', '0.3', '-c', 'mean-activation', '-d', images, '--scale', '1/127.5', '--mean', '1', '--fine-tune-epochs', '1', '--batch-size', '16', '-q', 'uint8', '-o', join(work, 'data'), ...common]],
   ];
   const rows: string[][] = [];
   let anchor = 0;

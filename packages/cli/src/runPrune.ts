@@ -76,19 +76,17 @@ function targetOf(config: PruneConfig, before: { params: number; macs: number },
   return t.kind === 'params' ? { params: value } : { macs: value };
 }
 
-/** Bytes of activations a data criterion's one pass may hold: every source's output is kept until the batch is reduced. */
+/** Bytes of activations one batch may hold (the wasm backend's heap is bounded). */
 const ACTIVATION_BUDGET = 256 * 2 ** 20;
 
 /**
- * The batch size for scoring channels: the requested one, lowered so that every group source's output for one batch
- * fits the activation budget (a 224×224 MobileNetV2 at batch 16 runs the wasm backend out of memory otherwise).
+ * A batch size no larger than the one asked for, lowered so that `copies` of every layer's output for one batch fit
+ * the activation budget: a data criterion keeps every group source's output until the batch is reduced, and
+ * training keeps every layer's for the backward pass (a 224×224 MobileNetV2 at batch 8 ran wasm out of memory).
  */
-function scoringBatchSize(model: LayersModel, requested: number): number {
-  const elements = channelGroups(model).groups.flatMap((g) => g.sources).reduce((n, s) => {
-    const shape = s.layer.outputShape as (number | null)[];
-    return n + shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
-  }, 0);
-  return Math.max(1, Math.min(requested, Math.floor(ACTIVATION_BUDGET / (4 * Math.max(1, elements)))));
+function fittingBatchSize(model: LayersModel, requested: number, copies: number): number {
+  const elements = channelGroups(model).graph.shapes.reduce<number>((n, shape) => n + shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1), 0);
+  return Math.max(1, Math.min(requested, Math.floor(ACTIVATION_BUDGET / (4 * copies * Math.max(1, elements)))));
 }
 
 /** @prune/core's messages name its options; the command's user knows the flags. */
@@ -112,8 +110,9 @@ async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
 
 /** What {@link runPrune} reports as it goes, and where it prints the summary. */
 export interface RunOptions {
+  /** Where progress goes (default: stderr, as `config.progress` says). */
   progress?: Progress;
-  /** Where each line of the summary goes (default: stdout). */
+  /** Prints one line of the final report (default: to stdout). */
   print?: (line: string) => void;
 }
 
@@ -155,10 +154,12 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
     const x = inputs.length === 1 ? inputs[0]! : inputs;
     const latencyOptions = { runs: config.latencyRuns, warmup: 2 };
 
+    const scoringBatch = fittingBatchSize(model, config.batchSize, 1);
+    if (data && scoringBatch < config.batchSize) progress.done(`scoring and evaluating in batches of ${scoringBatch} (not ${config.batchSize}): the activations of one batch stay within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
     progress.update('measuring the model');
     const before = { params: countParams(model).total, macs: countMacs(model).macs };
     const latencyBefore = await measureLatency(model, x, latencyOptions);
-    const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: config.batchSize }) : undefined;
+    const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: scoringBatch }) : undefined;
     progress.done(`before: ${before.params.toLocaleString('en-US')} params, ${before.macs.toLocaleString('en-US')} MACs, ${latencyBefore.medianMs.toFixed(2)} ms${accuracyBefore !== undefined ? `, accuracy ${accuracyBefore.toFixed(4)}` : ''}`);
 
     const pruning: PruningOptions = {
@@ -167,7 +168,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       exclude: config.exclude,
       minChannels: config.minChannels,
       roundTo: config.roundTo,
-      batchSize: scoringBatchSize(model, config.batchSize),
+      batchSize: scoringBatch,
       ...(data ? { data } : {}),
       onProgress: (p) => progress.update(p.phase === 'score' ? `scoring channels (${config.criterion}): group ${p.done}/${p.total}` : `${p.phase}…`),
     };
@@ -188,17 +189,20 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
     const plan = result.steps[0]!.plan;
     progress.done(`pruned ${plan.groups.filter((g) => g.pruned.length > 0).length} of ${plan.groups.length} groups (${plan.refused.length} left alone as they cannot be pruned, ${plan.excluded.length} excluded)`);
     try {
-      const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: config.batchSize }) : undefined;
+      const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: scoringBatch }) : undefined;
       let losses: number[] | undefined;
+      let trainingBatch: number | undefined;
       let accuracyTuned: number | undefined;
       if (config.fineTuneEpochs > 0 && labelled) {
+        trainingBatch = fittingBatchSize(pruned, config.batchSize, 2);
+        if (trainingBatch < config.batchSize) progress.done(`fine-tuning in batches of ${trainingBatch} (not ${config.batchSize}): training keeps the activations of one batch within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
         losses = await fineTune(pruned, labelled, {
           epochs: config.fineTuneEpochs,
           learningRate: config.learningRate,
-          batchSize: config.batchSize,
+          batchSize: trainingBatch,
           onEpoch: (e, loss) => progress.update(`fine-tuning: epoch ${e}/${config.fineTuneEpochs}, loss ${loss.toFixed(4)}`),
         });
-        accuracyTuned = evaluateModel(pruned, labelled, { batchSize: config.batchSize });
+        accuracyTuned = evaluateModel(pruned, labelled, { batchSize: scoringBatch });
         progress.done(`fine-tuned ${config.fineTuneEpochs} epoch(s): loss ${losses.map((l) => l.toFixed(4)).join(' → ')}, accuracy ${accuracyTuned.toFixed(4)}`);
       }
 
@@ -215,7 +219,7 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
           // Measured on the model as any tfjs loader reads the quantized weights back.
           const reloaded = await loadLayersModel(tf.io.fromMemory(q.artifacts));
           releaseSharedLayers(reloaded);
-          accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: config.batchSize });
+          accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: scoringBatch });
           reloaded.dispose();
         }
         progress.done(`quantized ${q.quantized} weights to ${q.dtype}: ${q.bytes.before.toLocaleString('en-US')} → ${q.bytes.after.toLocaleString('en-US')} bytes`);
@@ -243,7 +247,8 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
         ...(accuracyBefore !== undefined
           ? { accuracy: { before: accuracyBefore, pruned: accuracyPruned!, ...(accuracyTuned !== undefined ? { fineTuned: accuracyTuned } : {}), ...(accuracyQuantized !== undefined ? { quantized: accuracyQuantized } : {}) } }
           : {}),
-        ...(losses ? { fineTune: { epochs: config.fineTuneEpochs, learningRate: config.learningRate, losses } } : {}),
+        ...(losses ? { fineTune: { epochs: config.fineTuneEpochs, learningRate: config.learningRate, batchSize: trainingBatch!, losses } } : {}),
+        batchSize: scoringBatch,
         ...(quantization ? { quantization } : {}),
         size: { before: sizeBefore, after: sizeAfter },
         files: [MODEL_JSON, ...JSON.parse(await readFile(join(config.out, MODEL_JSON), 'utf8')).weightsManifest.flatMap((g: { paths: string[] }) => g.paths), REPORT_JSON],

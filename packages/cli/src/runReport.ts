@@ -31,7 +31,9 @@ export interface RunReport {
   latency: LatencyReport;
   data?: { source: string; examples: number; labelled: boolean; classes?: string[] };
   accuracy?: { before: number; pruned: number; fineTuned?: number; quantized?: number };
-  fineTune?: { epochs: number; learningRate: number; losses: number[] };
+  fineTune?: { epochs: number; learningRate: number; batchSize: number; losses: number[] };
+  /** Examples per batch when scoring and evaluating (the asked one, or lower so one batch's activations fit in memory). */
+  batchSize: number;
   quantization?: { dtype: 'float16' | 'uint8'; weights: number; weightBytes: BeforeAfter };
   /** Bytes of model.json plus weight files, as read and as written. */
   size: BeforeAfter;
