@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,23 @@ afterAll(async () => {
 });
 
 describe('docs site', () => {
+  it('serves the live report: the viewer against the published run, its chart drawn and what-if ready', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(`${origin}/report/`, { waitUntil: 'networkidle' });
+    const results = JSON.parse(readFileSync(resolve(docsRoot, 'docs/public/report/results.json'), 'utf8')) as {
+      runId: string; summary: { criterion: string }[];
+    };
+    await page.locator('h1', { hasText: results.runId }).waitFor();
+    const chart = page.locator('#accuracy-chart svg');
+    for (const { criterion } of results.summary) await chart.getByText(criterion, { exact: true }).waitFor();
+    await page.waitForSelector('#whatif-result[data-state="ready"]', { state: 'attached', timeout: 180_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('has no broken internal link', async () => {
     const seen = new Set<string>(['/']);
     const queue = ['/'];
@@ -67,7 +85,8 @@ describe('docs site', () => {
     expect(seen.size).toBeGreaterThan(20);
   });
 
-  it.each(['/', '/guide/getting-started', '/concepts/fast-sweep', '/packages/core', '/api/'])(
+  it.each(['/', '/guide/getting-started', '/guide/prune-your-own-model', '/guide/supported-layers',
+    '/concepts/criteria', '/concepts/fast-sweep', '/packages/core', '/api/'])(
     'renders %s with no console error and no external request', async (path) => {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -78,6 +97,11 @@ describe('docs site', () => {
       page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
       await page.goto(origin + path, { waitUntil: 'networkidle' });
       await expect(page.locator('h1').first().textContent()).resolves.toBeTruthy();
+      // Every image the page shows loaded (a figure that 404s or fails to decode has no natural width).
+      const broken = await page.locator('main img').evaluateAll((imgs) =>
+        imgs.filter((i) => !(i as HTMLImageElement).complete || (i as HTMLImageElement).naturalWidth === 0)
+          .map((i) => (i as HTMLImageElement).src));
+      expect(broken).toEqual([]);
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
       await page.close();

@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, '../../..');
 const docsDir = resolve(import.meta.dirname, '..');
 /** The widest code line the docs show: a laptop's column without a scrollbar. */
 export const MAX_LINE = 90;
-export const PACKAGES = ['mnist-pairs', 'siamese', 'activations', 'core', 'backend', 'report'];
+export const PACKAGES = ['mnist-pairs', 'siamese', 'activations', 'core', 'backend', 'report', 'cli'];
 /** The packages whose every exported function is documented: the test and the docs build hold them to it. */
 export const DOCUMENTED = ['@prune/mnist-pairs', '@prune/siamese', '@prune/activations', '@prune/core', '@prune/backend'];
 

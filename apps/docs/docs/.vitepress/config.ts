@@ -18,6 +18,8 @@ export default defineConfig({
   title: 'prune',
   description: 'Channel pruning for TensorFlow.js, in Node and in the browser',
   cleanUrls: true,
+  // The live report is a static site of its own in public/report/ (the built viewer and a run folder).
+  ignoreDeadLinks: [/^\/report\//],
   lastUpdated: false,
   // Browsers ask for /favicon.ico unless the page names an icon.
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],

@@ -30,6 +30,20 @@ function perChannel(values: readonly number[], channels: number, what: string): 
  * One model input from an image, the same in Node and in a browser: RGB (or its ITU-R 601 luma for one channel),
  * bilinear resize with half-pixel centres (as TensorFlow 2's `tf.image.resize`), then (x · scale − mean) / std per
  * channel. Returns height · width · channels floats, row-major (HWC).
+ *
+ * @param image - RGBA pixels (a canvas `ImageData`, or a decoded PNG).
+ * @param options - `height`, `width`, `channels` (1 or 3), and `scale`, `mean`, `std`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { imageInput } from '@prune/core';
+ *
+ * declare const photo: ImageData; // e.g. from a canvas
+ * const size = { height: 28, width: 28, channels: 1 } as const;
+ * const x = imageInput(photo, { ...size, mean: [0.1307], std: [0.3081] });
+ * const probs = model.predict(tf.tensor4d(x, [1, 28, 28, 1]));
+ * ```
  */
 export function imageInput(image: RgbaImage, options: ImageInputOptions): Float32Array {
   const { height, width, channels } = options;

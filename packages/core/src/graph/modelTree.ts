@@ -71,6 +71,19 @@ export function leafLayers(model: LayersModel): { path: string; layer: Layer; sc
  * layer once per slot (and each nested model once more through `internalContainerRefs`), so a shared layer or a
  * nested model applied twice would outlive `model.dispose()`. For a model that is the only owner of its layers
  * (one just deserialised or rebuilt), trims each count to the releases `dispose()` will make.
+ *
+ * @param root - a model that alone owns its layers (just loaded or rebuilt).
+ *
+ * @example
+ * ```ts
+ * import { loadLayersModel } from '@tensorflow/tfjs-layers';
+ * import { releaseSharedLayers } from '@prune/core';
+ * import { fileSystem } from '@prune/core/node';
+ *
+ * const siamese = await loadLayersModel(fileSystem('runs/latest/model'));
+ * releaseSharedLayers(siamese);
+ * siamese.dispose(); // the shared encoder's weights go too
+ * ```
  */
 export function releaseSharedLayers(root: LayersModel): void {
   const releases = new Map<Layer, number>();

@@ -65,6 +65,19 @@ function targetKind(target: PruningTarget): { kind: TargetResult['kind']; value:
  * criterion scores the model once; a bisection over the ratio then rebuilds the model for each tried ratio (about
  * log2(1/precision) rebuilds) and measures it, so the count is exact and the latency really measured. A target
  * below what the largest ratio reaches is an error that says what it does reach.
+ *
+ * @param model - the model; it is not changed.
+ * @param options - `target` (`{ params }`, `{ macs }` or `{ latencyMs }`), `precision`, `onTry`, and the options of `pruneModel` but the ratio.
+ * @returns `pruneModel`'s result, with the ratio found and every ratio tried.
+ *
+ * @example
+ * ```ts
+ * import { pruneToTarget } from '@prune/core';
+ *
+ * const target = { params: 100_000 };
+ * const result = await pruneToTarget(model, { target, strategy: 'global' });
+ * console.log(result.ratio, result.achieved); // the smallest ratio that fits, its count
+ * ```
  */
 export async function pruneToTarget(model: LayersModel, options: TargetOptions): Promise<TargetResult> {
   const { kind, value: target } = targetKind(options.target);

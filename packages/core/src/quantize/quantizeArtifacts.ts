@@ -55,6 +55,18 @@ function quantizeWeight(values: Float32Array, dtype: WeightQuantization, name: s
  * tfjs loader (`loadLayersModel`, `io.decodeWeights`) dequantizes them: float16 keeps about 3 significant digits
  * (relative error ≤ 2⁻¹¹), uint8 maps each weight's [min, max] onto 256 levels (error ≤ scale / 2, with 0 exact so
  * pruned or zero weights stay 0). Returns new artifacts; the given ones are not changed.
+ *
+ * @param artifacts - saved model artifacts (`modelArtifacts(model)`).
+ * @param dtype - `'float16'` or `'uint8'`.
+ * @returns New artifacts, and the weight bytes before and after.
+ *
+ * @example
+ * ```ts
+ * import { modelArtifacts, quantizeArtifacts } from '@prune/core';
+ *
+ * const { bytes } = quantizeArtifacts(await modelArtifacts(model), 'uint8');
+ * console.log(`${bytes.before} → ${bytes.after} bytes of weights`);
+ * ```
  */
 export function quantizeArtifacts(artifacts: io.ModelArtifacts, dtype: WeightQuantization): QuantizedArtifacts {
   if (dtype !== 'float16' && dtype !== 'uint8') throw new Error(`quantizeArtifacts: dtype must be 'float16' or 'uint8', got ${JSON.stringify(dtype)}`);
