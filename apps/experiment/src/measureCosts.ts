@@ -8,9 +8,12 @@ export const LATENCY_BATCH = 64;
 /** Timed passes per K (the median is reported). */
 export const LATENCY_RUNS = 5;
 
-/** The K values whose latency is timed: every 4th and the last (timing all would cost ~1 s per K for little). */
-export function latencyKs(channels: number): Set<number> {
-  const ks = new Set<number>([channels - 1]);
+/**
+ * The K values whose latency is timed: every 4th, the last and those asked for (the headline's), as timing all would
+ * cost ~1 s per K for little.
+ */
+export function latencyKs(channels: number, also: readonly number[] = []): Set<number> {
+  const ks = new Set<number>([channels - 1, ...also.filter((k) => k >= 0 && k < channels)]);
   for (let k = 0; k < channels; k += 4) ks.add(k);
   return ks;
 }
@@ -24,10 +27,10 @@ export async function measureCosts(
   layer: string,
   order: readonly number[],
   inputs: Tensor[],
-  options: { runs?: number; onK?: (done: number) => void } = {},
+  options: { runs?: number; onK?: (done: number) => void; alsoTime?: readonly number[] } = {},
 ): Promise<CostRecord[]> {
   const records: CostRecord[] = [];
-  const timed = latencyKs(order.length);
+  const timed = latencyKs(order.length, options.alsoTime);
   for (let k = 0; k < order.length; k++) {
     const pruned = k === 0 ? model : await pruneChannels(model, maskWeakest(layer, order, k));
     try {

@@ -87,7 +87,7 @@ export async function runExperiment(config: RunConfig, ctx: RunContext): Promise
       const exported = await timer.stage('export', () => exportStage({ config, runDir: folder.runDir, seed, seedIndex: s, model, layerPath, criteria: swept, data, tag }, ctx));
       exports.push(...exported.exports);
       viewerIndex ??= exported.viewerIndex;
-      if (s === 0) costs = await timer.stage('costs', () => costsStage({ model, layerPath, order: swept[0]?.order ?? [], test }, ctx));
+      if (s === 0) costs = await timer.stage('costs', () => costsStage({ model, layerPath, order: swept[0]?.order ?? [], accuracy: swept[0]?.accuracy ?? [], test }, ctx));
       seedRuns.push(seedRunRecord(seed, exported.modelPath, trained, statistics, [...exported.criteria, ...comparisons], controls));
     } finally {
       if (calibration !== test) calibration.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyRows, accuracyVsKSpec, controlRows } from './accuracyVsKSpec.js';
-import { chooseHeadline } from './headline.js';
+import { chooseHeadline, headlineK } from './headline.js';
 import { tradeoffSpec } from './tradeoffSpec.js';
 import { costSpec } from './costSpec.js';
 import { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
@@ -134,5 +134,8 @@ describe('the trade-off chart and the headline', () => {
     expect(h.latencyMs!.after).toBeCloseTo(4.6, 12);
     expect(chooseHeadline(results, { k: 5 })!.accuracy).toBe(0.9);
     expect(() => chooseHeadline(results, { k: 40 })).toThrow(/K = 40 is outside 0 … 31/);
+    expect(headlineK(mean)).toBe(4); // the rule the experiment uses to time the headline K's latency
+    expect(headlineK(mean, 0.005)).toBe(1); // 0.955 ≥ 0.96 - 0.005; nothing later is
+    expect(headlineK([0.9, 0.5, 0.4])).toBe(0);
   });
 });

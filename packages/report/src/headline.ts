@@ -45,6 +45,29 @@ const change = (costs: readonly CostRecord[], k: number, key: 'params' | 'macs' 
 };
 
 /**
+ * The headline's default K: the largest K whose accuracy is within `tolerance` of the unpruned one (`accuracy[0]`).
+ *
+ * @param accuracy - accuracy at K = 0 … C-1 channels removed.
+ * @param tolerance - accuracy the K may lose (default 0.01, one point).
+ * @returns The K (0 when every K loses more).
+ *
+ * @example
+ * ```ts
+ * import { headlineK } from '@prune/report';
+ *
+ * headlineK([0.976, 0.975, 0.97, 0.95]); // 2
+ * ```
+ */
+export function headlineK(accuracy: readonly number[], tolerance = 0.01): number {
+  const baseline = accuracy[0] as number;
+  let k = 0;
+  accuracy.forEach((a, i) => {
+    if (a >= baseline - tolerance - 1e-12) k = i;
+  });
+  return k;
+}
+
+/**
  * The headline of a run: for one curve and K (by default the largest K within one point of the unpruned accuracy),
  * the parameters, MACs and latency saved and the accuracy lost. Null when the run has no such curve.
  */
@@ -56,10 +79,7 @@ export function chooseHeadline(results: Results, options: HeadlineOptions = {}):
   let k = options.k;
   let rule = `K = ${k} chosen`;
   if (k === undefined) {
-    k = 0;
-    summary.mean.forEach((a, i) => {
-      if (a >= baseline - tolerance - 1e-12) k = i;
-    });
+    k = headlineK(summary.mean as number[], tolerance);
     rule = `the largest K whose accuracy is within ${(tolerance * 100).toFixed(tolerance * 100 < 1 ? 1 : 0)} point${tolerance === 0.01 ? '' : 's'} of the unpruned model's`;
   }
   if (!Number.isInteger(k) || k < 0 || k >= summary.mean.length) throw new Error(`chooseHeadline: K = ${k} is outside 0 … ${summary.mean.length - 1}`);

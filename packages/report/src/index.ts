@@ -45,7 +45,7 @@ export type { AccuracyChartOptions, AccuracyRow, ControlRow } from './accuracyVs
 export { costSpec } from './costSpec.js';
 export { tradeoffSpec } from './tradeoffSpec.js';
 export type { TradeoffChartOptions } from './tradeoffSpec.js';
-export { chooseHeadline } from './headline.js';
+export { chooseHeadline, headlineK } from './headline.js';
 export type { CostChange, Headline, HeadlineOptions } from './headline.js';
 export type { CostChartOptions } from './costSpec.js';
 export { featureMapPixels, featureMapsSpec } from './featureMapsSpec.js';
