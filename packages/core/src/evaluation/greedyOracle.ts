@@ -24,6 +24,19 @@ export interface GreedyOracleResult {
  * whose removal hurts the metric least, repeat. It sees the evaluation data, so it is an upper reference that a
  * ranking criterion could hope to reach (not a bound: a greedy path is not the best set at every K). Costs
  * P(P+1)/2 - 1 evaluations, each the mask evaluator's exact fast step.
+ *
+ * @param evaluator - a prepared mask evaluator of the layer (its data are what the oracle sees).
+ * @param options - `tieBreak`: a second score of the predictions for ties of the metric.
+ * @returns The removal order, the metric at each K and the number of masks evaluated.
+ *
+ * @example
+ * ```ts
+ * import { createMaskEvaluator, greedyOracle } from '@prune/core';
+ *
+ * const evaluator = await createMaskEvaluator(model, 'conv2', data);
+ * const { order, metrics } = greedyOracle(evaluator);
+ * evaluator.dispose();
+ * ```
  */
 export function greedyOracle(evaluator: MaskEvaluator, options: GreedyOracleOptions = {}): GreedyOracleResult {
   const p = evaluator.channels;

@@ -1,4 +1,16 @@
-/** Ranks 1 … n of `values` (ascending), ties given the mean of the ranks they span. */
+/**
+ * Ranks 1 … n of `values` (ascending), ties given the mean of the ranks they span.
+ *
+ * @param values - the values to rank.
+ * @returns Each value's rank, in the values' order.
+ *
+ * @example
+ * ```ts
+ * import { fractionalRanks } from '@prune/core';
+ *
+ * fractionalRanks([0.3, 0.1, 0.3]); // Float64Array [2.5, 1, 2.5]
+ * ```
+ */
 export function fractionalRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
@@ -16,6 +28,17 @@ export function fractionalRanks(values: ArrayLike<number>): Float64Array {
 /**
  * Spearman's rank correlation of two score lists over the same channels: the Pearson correlation of their
  * fractional ranks, in [-1, 1] (1 = the same ranking). NaN when either list is constant.
+ *
+ * @param a - one score per channel.
+ * @param b - another score per channel, the same channels in the same order.
+ * @returns The correlation.
+ *
+ * @example
+ * ```ts
+ * import { spearmanCorrelation } from '@prune/core';
+ *
+ * spearmanCorrelation([1, 2, 3, 4], [10, 20, 40, 30]); // 0.8
+ * ```
  */
 export function spearmanCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`spearmanCorrelation: the lists have ${a.length} and ${b.length} values; they must score the same channels`);

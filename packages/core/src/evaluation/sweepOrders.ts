@@ -6,6 +6,19 @@ import { checkOrder } from '../masks/channelMask';
  * (random controls, another criterion's ranking) on one prepared {@link MaskEvaluator}, so the part of the model
  * no mask changes runs once for all of them. Within an order each K differs from the next by one channel, the
  * evaluator's cheapest step. Returns one list of P metrics per order.
+ *
+ * @param evaluator - a prepared mask evaluator of the layer (its data are the examples measured).
+ * @param orders - channel orders, each a permutation of 0 … P-1, weakest first.
+ * @returns Per order, the metric at K = 0 … P-1.
+ *
+ * @example
+ * ```ts
+ * import { createMaskEvaluator, sweepOrders } from '@prune/core';
+ *
+ * const evaluator = await createMaskEvaluator(model, 'conv2', data);
+ * const [forward, backward] = sweepOrders(evaluator, [[0, 1, 2, 3], [3, 2, 1, 0]]);
+ * evaluator.dispose();
+ * ```
  */
 export function sweepOrders(evaluator: MaskEvaluator, orders: ReadonlyArray<ArrayLike<number>>): number[][] {
   const p = evaluator.channels;
