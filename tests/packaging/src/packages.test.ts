@@ -76,13 +76,13 @@ function nodeBuiltinsReached(entry: string, seen = new Set<string>()): string[] 
   });
 }
 
-describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, { dir, offersCjs }) => {
+describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, { dir, manifest, offersCjs }) => {
   // A command-line tool (a `bin`) runs in Node only; every library's root entry must bundle for browsers.
-  it.skipIf(published.find((p) => p.manifest.name === name)!.manifest.bin !== undefined)(
+  it.skipIf(manifest.bin !== undefined)(
     'has a root entry that reaches no Node built-in (Node-only helpers live behind ./node)', () => {
     const installed = join(scratch, 'consumer/node_modules', name);
-    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Manifest;
-    const root = (manifest.exports?.['.'] as { import: { default: string } }).import.default;
+    const packed = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as Manifest;
+    const root = (packed.exports?.['.'] as { import: { default: string } }).import.default;
     expect(nodeBuiltinsReached(join(installed, root))).toEqual([]);
   });
 
@@ -97,7 +97,7 @@ describe.each(published.map((p) => [p.manifest.name, p] as const))('%s', (name, 
   });
 
   // Every entry point the manifest exports ('.', './node' …), each with the source file that defines it.
-  const entries = Object.entries(published.find((p) => p.manifest.name === name)!.manifest.exports ?? {})
+  const entries = Object.entries(manifest.exports ?? {})
     .filter(([subpath]) => subpath !== './package.json')
     .map(([subpath, target]) => [name + subpath.slice(1), (target as Record<string, string>)['@prune/source']!] as const);
 
