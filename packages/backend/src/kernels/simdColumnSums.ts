@@ -5,7 +5,7 @@
  * in JavaScript, at memory speed. Sixteen columns a pass, so a bias gradient reads its input once.
  */
 
-import { ADD, functionModule, get, i32, instantiateOn, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
+import { ADD, assembledOn, functionModule, get, i32, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
 
 /** Signature of the assembled function: byte addresses, sizes in elements; cols % 4 === 0. */
 export type ColumnSums = (x: number, out: number, rows: number, cols: number, divisor: number) => void;
@@ -72,10 +72,5 @@ export function columnSumsModule(shared: boolean): Uint8Array {
   return functionModule(5, body(), shared);
 }
 
-const instances = new WeakMap<WasmMemory, ColumnSums | null>();
-
-/** The assembled function bound to `memory`, or null where WebAssembly SIMD is unavailable. */
-export function columnSumsOn(memory: WasmMemory): ColumnSums | null {
-  if (!instances.has(memory)) instances.set(memory, instantiateOn<ColumnSums>(memory, columnSumsModule));
-  return instances.get(memory)!;
-}
+/** The assembled function bound to a memory, or null where WebAssembly SIMD is unavailable. */
+export const columnSumsOn: (memory: WasmMemory) => ColumnSums | null = assembledOn<ColumnSums>(columnSumsModule);

@@ -9,7 +9,7 @@
  * multiply (a first layer with one input channel).
  */
 
-import { ADD, functionModule, get, i32, instantiateOn, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
+import { ADD, assembledOn, functionModule, get, i32, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
 
 /**
  * Signature of the assembled function: byte addresses in the memory, sizes in elements. `dw` holds the
@@ -98,13 +98,12 @@ export function conv2DFilterGradModule(r: number, v: number, shared: boolean): U
   return functionModule(14, body(r, v), shared);
 }
 
-const instances = new WeakMap<WasmMemory, Map<string, Conv2DFilterGrad | null>>();
+const byBlock = new Map<string, (memory: WasmMemory) => Conv2DFilterGrad | null>();
 
 /** The assembled function for blocks r × 4·v bound to `memory`, or null where WebAssembly SIMD is unavailable. */
 export function conv2DFilterGradOn(memory: WasmMemory, r: number, v: number): Conv2DFilterGrad | null {
-  let byBlock = instances.get(memory);
-  if (byBlock === undefined) instances.set(memory, (byBlock = new Map()));
   const key = `${r}x${v}`;
-  if (!byBlock.has(key)) byBlock.set(key, instantiateOn<Conv2DFilterGrad>(memory, (shared) => conv2DFilterGradModule(r, v, shared)));
-  return byBlock.get(key)!;
+  let on = byBlock.get(key);
+  if (on === undefined) byBlock.set(key, (on = assembledOn<Conv2DFilterGrad>((shared) => conv2DFilterGradModule(r, v, shared))));
+  return on(memory);
 }
