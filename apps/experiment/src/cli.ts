@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseOrExitCode, watchLauncher } from '@prune/cli/process';
+import { ConfigError, createProgress, parseOrExitCode, watchLauncher } from '@prune/cli/process';
 import { removePendingSync } from './atomicWrite.js';
 import { parseCli, type CliConfig } from './parseCli.js';
-import { createProgress } from './createProgress.js';
 
 /** Set in the worker process, which runs the experiment while the supervisor only relays signals. */
 const WORKER_ENV = 'PRUNE_EXPERIMENT_WORKER';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, userCwd } from '@prune/cli/process';
+import { ConfigError, progressOption, userCwd, type ProgressMode } from '@prune/cli/process';
 import { formatIssuePath } from '@prune/report';
 import { runConfigSchema, type RunConfig } from './runConfigSchema.js';
 import { CRITERION_DESCRIPTIONS } from './criterionNames.js';
@@ -107,12 +107,9 @@ export function buildProgram(): Command {
   }
   program.addOption(new Option('--no-oracle', 'skip the greedy oracle (about P²/2 masked evaluations on the exact fast path)'));
   program.addOption(new Option('--no-cache', 'always train, ignoring (but refreshing) the model cache'));
-  program.addOption(new Option('--progress <mode>', 'progress display: auto (bars on a terminal, lines otherwise), bars, lines or none').choices(['auto', 'bars', 'lines', 'none']).default('auto'));
+  program.addOption(progressOption());
   return program;
 }
-
-/** How progress is shown, from --progress. */
-export type ProgressMode = 'auto' | 'bars' | 'lines' | 'none';
 
 /** The parsed command line: the validated config and where each field came from. */
 export interface CliConfig {

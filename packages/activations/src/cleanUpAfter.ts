@@ -3,6 +3,22 @@
  * mask the work's: when both throw, the work's error is thrown with the cleanup's as its `cause` (or, when it has a
  * cause already, added to its `suppressed` list). Freeing tensors can fail after a failure inside a backend (a wasm
  * heap out of memory), and the first error is the one that says what went wrong.
+ *
+ * @param work - the work; its result is returned.
+ * @param cleanUp - frees what the work holds; `failed` says whether the work threw.
+ * @returns What `work` returned.
+ *
+ * @example
+ * ```ts
+ * import { cleanUpAfter } from '@prune/activations';
+ *
+ * const failing = cleanUpAfter(
+ *   async () => { throw new Error('wasm: out of memory'); },
+ *   () => { throw new Error('dispose failed'); },
+ * );
+ * await failing.catch((e: Error) => console.log(e.message, (e.cause as Error).message));
+ * // wasm: out of memory dispose failed
+ * ```
  */
 export async function cleanUpAfter<T>(work: () => Promise<T>, cleanUp: (failed: boolean) => void): Promise<T> {
   let result: T;
@@ -26,7 +42,20 @@ function attach(error: unknown, cleanupError: unknown): void {
   else ((error as Error & { suppressed?: unknown[] }).suppressed ??= []).push(cleanupError);
 }
 
-/** Disposes every tensor, also after one fails to (freeing as much as can be freed), then throws the first error. */
+/**
+ * Disposes every tensor (or model), also after one fails to (freeing as much as can be freed), then throws the first
+ * error.
+ *
+ * @param tensors - what to dispose: anything with `dispose()`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs-core';
+ * import { disposeEach } from '@prune/activations';
+ *
+ * disposeEach([tf.zeros([2]), tf.ones([3])]); // both freed
+ * ```
+ */
 export function disposeEach(tensors: readonly { dispose(): void }[]): void {
   let first: { error: unknown } | undefined;
   for (const tensor of tensors) {

@@ -7,3 +7,4 @@ export { ChannelStatsAccumulator } from './ChannelStatsAccumulator';
 export type { ChannelStats, ChannelStatsOptions, DataFormat, ReduceOn } from './ChannelStatsAccumulator';
 export { collectActivationStats, channelLayerProblem, listChannelLayers } from './collectActivationStats';
 export type { CollectActivationStatsOptions, ModelInputs, PredictionBatch } from './collectActivationStats';
+export { cleanUpAfter, disposeEach } from './cleanUpAfter';

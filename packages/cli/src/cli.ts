@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   if (typeof config === 'number') return config;
   // Loaded after parsing, so --help and flag errors answer at once without loading tfjs.
   const { runPrune } = await import('./runPrune');
-  const { createProgress } = await import('./progress');
+  const { createProgress } = await import('./process/createProgress');
   const progress = createProgress(config.progress);
   try {
     await runPrune(config, { progress });

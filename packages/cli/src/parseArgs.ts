@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from './configError';
+import { progressOption, type ProgressMode } from './process/progressOption';
 import { CRITERION_NAMES, criterionByName, isCriterionName, type CriterionName, type WeightQuantization } from '@prune/core';
 
 
@@ -45,7 +46,7 @@ export interface PruneConfig {
   /** Threads of the wasm backend (default: every core). */
   threads?: number;
   seed: number;
-  progress: 'auto' | 'lines' | 'none';
+  progress: ProgressMode;
 }
 
 function fraction(flag: string) {
@@ -161,7 +162,7 @@ export function createProgram(): Command {
     .option('--threads <n>', 'threads of the wasm backend (default: every core)', positiveInt('--threads'))
     .option('--latency-runs <n>', 'timed predict calls per latency measurement (median reported)', positiveInt('--latency-runs'), 10)
     .option('--seed <n>', 'seed of the random criterion and of fine-tuning shuffles', positiveInt('--seed', 0), 0)
-    .addOption(new Option('--progress <mode>', 'progress on stderr').choices(['auto', 'lines', 'none']).default('auto'))
+    .addOption(progressOption())
     .showHelpAfterError('(run prune --help for every option)')
     .addHelpText(
       'after',

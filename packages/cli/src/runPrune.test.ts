@@ -10,7 +10,7 @@ import { countParams, evaluateModel, modelArtifacts, quantizeArtifacts } from '@
 import { fileSystem } from '@prune/core/node';
 import { loadData } from './data/loadData';
 import { parseArgs } from './parseArgs';
-import { createProgress } from './progress';
+import { createProgress } from './process/createProgress';
 import { runPrune } from './runPrune';
 import type { RunReport } from './runReport';
 

@@ -2,6 +2,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { cleanUpAfter, disposeEach } from '@prune/activations';
 import { selectBackend } from '@prune/backend';
 import {
   channelGroups,
@@ -24,7 +25,7 @@ import { fileSystem, MODEL_JSON } from '@prune/core/node';
 import { loadData, type LoadedData } from './data/loadData';
 import { fineTune } from './fineTune';
 import type { PruneConfig } from './parseArgs';
-import { createProgress, type Progress } from './progress';
+import { createProgress, type Progress, type ProgressTask } from './process/createProgress';
 import { reportLines, type RunReport } from './runReport';
 
 const REPORT_JSON = 'report.json';
@@ -157,26 +158,27 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
   const progress = options.progress ?? createProgress(config.progress);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const backend = await selectBackend(config.backend, config.threads !== undefined ? { threads: config.threads } : {});
-  progress.done(`backend: ${backend.backend} (${backend.reason})`);
+  progress.log(`backend: ${backend.backend} (${backend.reason})`);
 
-  progress.update(`loading ${config.model}`);
   const model = await loadModel(config.model);
   const sizeBefore = await sizeOnDisk(config.model);
   const inputShapes = model.inputs.map((i) => i.shape.slice(1));
   const outputUnits = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1] ?? 1;
-  progress.done(`loaded ${config.model}: '${model.name}', ${model.layers.length} layers, input ${inputShapes.map((s) => `[${s.map((d) => d ?? '?').join(', ')}]`).join(' and ')}`);
+  progress.log(`loaded ${config.model}: '${model.name}', ${model.layers.length} layers, input ${inputShapes.map((s) => `[${s.map((d) => d ?? '?').join(', ')}]`).join(' and ')}`);
 
   let data: LoadedData | undefined;
   const held: tf.Tensor[] = [];
-  let failed = false;
-  try {
+  // After a failure inside a backend (e.g. wasm out of memory) freeing can fail too: the first error is thrown.
+  return cleanUpAfter(async () => {
     if (config.data !== undefined) {
-      progress.update(`reading ${config.data}`);
-      data = await loadData(model, { data: config.data, ...(config.labels ? { labels: config.labels } : {}), ...(config.limit ? { limit: config.limit } : {}), preprocess: config.preprocess }, (done, total) =>
-        progress.update(`reading ${config.data}: image ${done}/${total}`),
-      );
+      let reading: ProgressTask | undefined;
+      data = await loadData(model, { data: config.data, ...(config.labels ? { labels: config.labels } : {}), ...(config.limit ? { limit: config.limit } : {}), preprocess: config.preprocess }, (done, total) => {
+        reading ??= progress.task(`reading ${config.data}`, total, 'images');
+        reading.update(done);
+      });
+      reading?.stop();
       held.push(data.inputs);
-      progress.done(`data: ${data.count} examples of ${data.source}${data.labels ? ', labelled' : ''}${data.classes ? ` (${data.classes.length} classes)` : ''}`);
+      progress.log(`data: ${data.count} examples of ${data.source}${data.labels ? ', labelled' : ''}${data.classes ? ` (${data.classes.length} classes)` : ''}`);
     }
     const labelled = data?.labels !== undefined ? data : undefined;
     if (config.fineTuneEpochs > 0 && labelled === undefined) throw new Error(`--fine-tune-epochs needs labels: an image folder, a .json file with "labels", or --labels for a .npy file`);
@@ -186,13 +188,14 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
     const latencyOptions = { runs: config.latencyRuns, warmup: 2 };
 
     const scoringBatch = fittingBatchSize(model, config.batchSize, 1);
-    if (data && scoringBatch < config.batchSize) progress.done(`scoring and evaluating in batches of ${scoringBatch} (not ${config.batchSize}): the activations of one batch stay within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
-    progress.update('measuring the model');
+    if (data && scoringBatch < config.batchSize) progress.log(`scoring and evaluating in batches of ${scoringBatch} (not ${config.batchSize}): the activations of one batch stay within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
     const before = { params: countParams(model).total, macs: countMacs(model).macs };
     const latencyBefore = await measureLatency(model, x, latencyOptions);
     const accuracyBefore = labelled ? evaluateModel(model, labelled, { batchSize: scoringBatch }) : undefined;
-    progress.done(`before: ${before.params.toLocaleString('en-US')} params, ${before.macs.toLocaleString('en-US')} MACs, ${latencyBefore.medianMs.toFixed(2)} ms${accuracyBefore !== undefined ? `, accuracy ${accuracyBefore.toFixed(4)}` : ''}`);
+    progress.log(`before: ${before.params.toLocaleString('en-US')} params, ${before.macs.toLocaleString('en-US')} MACs, ${latencyBefore.medianMs.toFixed(2)} ms${accuracyBefore !== undefined ? `, accuracy ${accuracyBefore.toFixed(4)}` : ''}`);
 
+    let scoring: ProgressTask | undefined;
+    let scored = 0;
     const pruning: PruningOptions = {
       criterion: criterionByName(config.criterion, { seed: config.seed }),
       strategy: config.strategy,
@@ -201,13 +204,23 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
       roundTo: config.roundTo,
       batchSize: scoringBatch,
       ...(data ? { data } : {}),
-      onProgress: (p) => progress.update(p.phase === 'score' ? `scoring channels (${config.criterion}): group ${p.done}/${p.total}` : `${p.phase}…`),
+      onProgress: (p) => {
+        // A target search scores once, then re-ranks the same scores at each tried ratio: only the first is work.
+        if (p.phase !== 'score' || (scored > 0 && config.target !== undefined)) return;
+        const [done, total] = [p.done ?? 0, p.total ?? 0];
+        scoring ??= progress.task(`scoring channels (${config.criterion})`, total, 'groups');
+        scoring.update(done);
+        if (done < total) return;
+        scoring.stop(`${total} groups`);
+        scoring = undefined;
+        scored += 1;
+      },
     };
     let result: PruneModelResult | TargetResult;
     try {
       if (config.target !== undefined) {
         const target = targetOf(config, before, x);
-        result = await pruneToTarget(model, { ...pruning, target, onTry: (a) => progress.update(`searching the ratio: ${a.ratio.toFixed(4)} gives ${Number(a.value.toFixed(2)).toLocaleString('en-US')}`) });
+        result = await pruneToTarget(model, { ...pruning, target, onTry: (a) => progress.log(`searching the ratio: ${a.ratio.toFixed(4)} gives ${Number(a.value.toFixed(2)).toLocaleString('en-US')}`) });
       } else {
         result = await pruneModel(model, { ...pruning, ratio: config.ratio ?? 0, ratios: config.layerRatios });
       }
@@ -218,26 +231,27 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
     }
     const pruned = result.model;
     const plan = result.steps[0]!.plan;
-    progress.done(`pruned ${plan.groups.filter((g) => g.pruned.length > 0).length} of ${plan.groups.length} groups (${plan.refused.length} left alone as they cannot be pruned, ${plan.excluded.length} excluded)`);
-    try {
+    progress.log(`pruned ${plan.groups.filter((g) => g.pruned.length > 0).length} of ${plan.groups.length} groups (${plan.refused.length} left alone as they cannot be pruned, ${plan.excluded.length} excluded)`);
+    return cleanUpAfter(async () => {
       const accuracyPruned = labelled ? evaluateModel(pruned, labelled, { batchSize: scoringBatch }) : undefined;
       let losses: number[] | undefined;
       let trainingBatch: number | undefined;
       let accuracyTuned: number | undefined;
       if (config.fineTuneEpochs > 0 && labelled) {
         trainingBatch = fittingBatchSize(pruned, config.batchSize, 2);
-        if (trainingBatch < config.batchSize) progress.done(`fine-tuning in batches of ${trainingBatch} (not ${config.batchSize}): training keeps the activations of one batch within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
+        if (trainingBatch < config.batchSize) progress.log(`fine-tuning in batches of ${trainingBatch} (not ${config.batchSize}): training keeps the activations of one batch within ${ACTIVATION_BUDGET / 2 ** 20} MiB`);
+        const tuning = progress.task('fine-tuning', config.fineTuneEpochs, 'epochs');
         losses = await fineTune(pruned, labelled, {
           epochs: config.fineTuneEpochs,
           learningRate: config.learningRate,
           batchSize: trainingBatch,
-          onEpoch: (e, loss) => progress.update(`fine-tuning: epoch ${e}/${config.fineTuneEpochs}, loss ${loss.toFixed(4)}`),
+          onEpoch: (e, loss) => tuning.update(e, `loss ${loss.toFixed(4)}`),
         });
+        tuning.stop();
         accuracyTuned = evaluateModel(pruned, labelled, { batchSize: scoringBatch });
-        progress.done(`fine-tuned ${config.fineTuneEpochs} epoch(s): loss ${losses.map((l) => l.toFixed(4)).join(' → ')}, accuracy ${accuracyTuned.toFixed(4)}`);
+        progress.log(`fine-tuned ${config.fineTuneEpochs} epoch(s): loss ${losses.map((l) => l.toFixed(4)).join(' → ')}, accuracy ${accuracyTuned.toFixed(4)}`);
       }
 
-      progress.update('measuring the pruned model');
       const latencyAfter = await measureLatency(pruned, x, latencyOptions);
       let artifacts = await modelArtifacts(pruned);
       let quantization: RunReport['quantization'];
@@ -253,10 +267,9 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
           accuracyQuantized = evaluateModel(reloaded, labelled, { batchSize: scoringBatch });
           reloaded.dispose();
         }
-        progress.done(`quantized ${q.quantized} weights to ${q.dtype}: ${q.bytes.before.toLocaleString('en-US')} → ${q.bytes.after.toLocaleString('en-US')} bytes`);
+        progress.log(`quantized ${q.quantized} weights to ${q.dtype}: ${q.bytes.before.toLocaleString('en-US')} → ${q.bytes.after.toLocaleString('en-US')} bytes`);
       }
 
-      progress.update(`writing ${config.out}`);
       await fileSystem(config.out).save!(artifacts);
       const sizeAfter = await sizeOnDisk(config.out);
       const report: RunReport = {
@@ -286,30 +299,10 @@ export async function runPrune(config: PruneConfig, options: RunOptions = {}): P
         seconds: (performance.now() - started) / 1000,
       };
       await writeJsonAtomic(join(config.out, REPORT_JSON), report);
-      progress.done(`wrote ${config.out}: ${report.files.join(', ')}`);
+      progress.log(`wrote ${config.out}: ${report.files.join(', ')}`);
       progress.close();
       for (const line of reportLines(report)) print(line);
       return report;
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      try {
-        pruned.dispose();
-      } catch (error) {
-        if (!failed) throw error;
-      }
-    }
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    // After a failure inside a backend (e.g. wasm out of memory) freeing can fail too: keep the first error.
-    try {
-      tf.dispose(held);
-      model.dispose();
-    } catch (error) {
-      if (!failed) throw error;
-    }
-  }
+    }, () => pruned.dispose());
+  }, () => disposeEach([...held, model]));
 }

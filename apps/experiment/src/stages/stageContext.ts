@@ -1,4 +1,4 @@
-import type { Progress } from '../createProgress.js';
+import type { Progress } from '@prune/cli/process';
 
 /** What every stage reports through and stops on. */
 export interface StageContext {

@@ -2,7 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { sweepChannels } from '@prune/core';
 import type { CriterionResult } from '@prune/report';
 import { evaluatePredictions } from '@prune/siamese';
-import type { Progress } from '../createProgress.js';
+import type { Progress } from '@prune/cli/process';
 import type { PairTensors } from '../pairTensors.js';
 import { wilson95 } from '../compareCurves.js';
 import type { Ranking } from './rankStage.js';

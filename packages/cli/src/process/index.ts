@@ -1,6 +1,6 @@
 /**
  * `@prune/cli/process`: process helpers shared by the project's commands (Node only). A command parses its
- * arguments or exits 2 with the message, and learns when whoever launched it is gone.
+ * arguments or exits 2 with the message, learns when whoever launched it is gone, and shows its progress.
  *
  * @packageDocumentation
  */
@@ -8,3 +8,7 @@ export { ConfigError } from '../configError';
 export { parseOrExitCode } from './parseOrExitCode';
 export { userCwd } from './userCwd';
 export { watchLauncher } from './watchLauncher';
+export { createProgress, formatDuration } from './createProgress';
+export type { Progress, ProgressStream, ProgressTask } from './createProgress';
+export { progressOption } from './progressOption';
+export type { ProgressMode } from './progressOption';
