@@ -3,6 +3,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EvalData } from '@prune/core';
+import type { Results } from '@prune/report';
 
 declare global {
   /** A user's tfjs-layers model. */
@@ -13,4 +14,6 @@ declare global {
   const data: EvalData;
   /** Images of a batch, [N, H, W, C]. */
   const images: tf.Tensor4D;
+  /** A run's results.json, parsed with `parseResults`. */
+  const results: Results;
 }

@@ -3,7 +3,7 @@ import { loadMnist } from '@prune/mnist-pairs/node';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RunConfig } from './runConfigSchema.js';
-import { ConfigError } from './configError.js';
+import { ConfigError } from '@prune/cli/process';
 import { deriveSeed } from './deriveSeed.js';
 
 /** MNIST from the configured source; errors name the folder. */

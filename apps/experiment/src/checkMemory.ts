@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { IMAGE_PIXELS } from '@prune/mnist-pairs';
 import type { RunConfig } from './runConfigSchema.js';
-import { ConfigError } from './configError.js';
+import { ConfigError } from '@prune/cli/process';
 
 /** One allocation the run makes at once, and the flag that sizes it. */
 export interface MemoryItem {

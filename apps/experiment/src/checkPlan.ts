@@ -3,7 +3,7 @@ import { resolveLayerEntry } from '@prune/activations';
 import { channelGroup, maskWeakest, pruneChannels } from '@prune/core';
 import type { RunConfig } from './runConfigSchema.js';
 import { createSiameseModel } from '@prune/siamese';
-import { ConfigError } from './configError.js';
+import { ConfigError } from '@prune/cli/process';
 
 /** What the plan check learned of the pruned layer. */
 export interface PlannedLayer {

@@ -1,29 +1,13 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { CommanderError } from 'commander';
-import { watchLauncher } from '@prune/cli/process';
+import { ConfigError, parseOrExitCode, watchLauncher } from '@prune/cli/process';
 import { removePendingSync } from './atomicWrite.js';
-import { ConfigError } from './configError.js';
 import { parseCli, type CliConfig } from './parseCli.js';
 import { createProgress } from './createProgress.js';
 
 /** Set in the worker process, which runs the experiment while the supervisor only relays signals. */
 const WORKER_ENV = 'PRUNE_EXPERIMENT_WORKER';
-
-/** Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM, or its launcher ended). */
-function parseOrExit(argv: string[]): CliConfig | number {
-  try {
-    return parseCli(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander printed help or the error
-    if (error instanceof ConfigError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}
 
 /**
  * The supervisor: validates the arguments, then runs the experiment in a child process with the same Node flags.
@@ -84,8 +68,10 @@ async function work(cli: CliConfig): Promise<number> {
   }
 }
 
+// Exit codes: 0 done, 1 failed, 2 bad configuration or usage, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM, or
+// its launcher ended).
 const argv = process.argv.slice(2);
-const parsed = parseOrExit(argv);
+const parsed = parseOrExitCode(parseCli, argv);
 if (typeof parsed === 'number') {
   process.exitCode = parsed;
 } else if (process.env[WORKER_ENV] !== '1') {

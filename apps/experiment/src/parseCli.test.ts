@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, parseCli } from './parseCli.js';
+import { ConfigError } from '@prune/cli/process';
+import { parseCli } from './parseCli.js';
 
 describe('parseCli', () => {
   let dir: string;

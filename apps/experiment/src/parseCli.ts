@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from '@prune/cli/process';
 import { formatIssuePath } from '@prune/report';
 import { runConfigSchema, type RunConfig } from './runConfigSchema.js';
 import { CRITERION_DESCRIPTIONS } from './criterionNames.js';
-
-import { ConfigError } from './configError.js';
-
-export { ConfigError };
 
 type Kind = 'int' | 'number' | 'string' | 'ints' | 'strings' | 'choice' | 'nullable-string';
 

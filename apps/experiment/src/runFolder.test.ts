@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removePendingSync } from './atomicWrite.js';
-import { ConfigError } from './configError.js';
+import { ConfigError } from '@prune/cli/process';
 import { openRunFolder, publishRunFolder } from './runFolder.js';
 
 const dirs: string[] = [];

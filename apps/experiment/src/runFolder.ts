@@ -3,7 +3,7 @@ import { mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from './runConfigSchema.js';
 import { isAlive, removeStaleTemporaries, trackTemporary, untrackTemporary } from './atomicWrite.js';
-import { ConfigError } from './configError.js';
+import { ConfigError } from '@prune/cli/process';
 
 /** Where a run writes: the unfinished folder, its final name and the model cache beside it. */
 export interface RunFolder {

@@ -144,6 +144,32 @@ describe('collectActivationStats on a small Siamese model', () => {
     tf.dispose(batches.flat());
   });
 
+  it('keeps the first error when the cleanup after it throws too: the cleanup error becomes its cause', async () => {
+    const model = tinySiamese();
+    const conv2 = (model.getLayer('encoder') as tfl.LayersModel).getLayer('conv2');
+    const batches = pairsOfBatches([2], 8, 11);
+    const before = tf.memory().numTensors;
+    // Freeing can fail after a failure inside a backend (a wasm heap out of memory); here the input's dispose does.
+    const [left] = batches[0]!;
+    const dispose = left.dispose.bind(left);
+    left.dispose = () => {
+      throw new Error('dispose failed');
+    };
+    const failure = await collectActivationStats(model, batches, {
+      layers: ['conv2'],
+      disposeInputs: true,
+      onPredictions: () => {
+        throw new Error('evaluator failed');
+      },
+    }).catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe('evaluator failed');
+    expect(((failure as Error).cause as Error).message).toBe('dispose failed');
+    expect(Object.prototype.hasOwnProperty.call(conv2, 'call')).toBe(false);
+    dispose();
+    expect(tf.memory().numTensors).toBe(before - 2);
+  });
+
   it('gives clear errors naming the layers that exist', async () => {
     const model = tinySiamese();
     const batches = pairsOfBatches([2, 2], 8, 1);

@@ -1,5 +1,6 @@
-import { dispose, type Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { cleanUpAfter, disposeEach } from './cleanUpAfter';
 import { ChannelStatsAccumulator, type ChannelStats, type DataFormat, type ReduceOn } from './ChannelStatsAccumulator';
 import { describeLayers, listLayers, type LayerEntry } from './listLayers';
 import { resolveLayerEntry } from './resolveLayer';
@@ -144,19 +145,19 @@ export async function collectActivationStats(
   });
   let index = 0;
   let start = 0;
-  try {
-    for await (const item of batches) {
-      if (options.signal?.aborted) throw new Error(`collectActivationStats: aborted before batch ${index}`);
-      const inputs = Array.isArray(item) ? item : [item];
-      if (inputs.length !== model.inputs.length || !inputs.every(isTensor)) {
-        throw new Error(
-          `collectActivationStats: batch ${index} must be ${model.inputs.length === 1 ? 'a Tensor' : `an array of ${model.inputs.length} Tensors`} ` +
-            `(model '${model.name}' inputs: ${model.inputNames.join(', ')}), got ${describeItem(item)}`,
-        );
-      }
-      const size = inputs[0]!.shape[0] ?? 0;
-      let output: Tensor | Tensor[] | undefined;
-      try {
+  const pass = async (item: ModelInputs): Promise<void> => {
+    if (options.signal?.aborted) throw new Error(`collectActivationStats: aborted before batch ${index}`);
+    const inputs = Array.isArray(item) ? item : [item];
+    if (inputs.length !== model.inputs.length || !inputs.every(isTensor)) {
+      throw new Error(
+        `collectActivationStats: batch ${index} must be ${model.inputs.length === 1 ? 'a Tensor' : `an array of ${model.inputs.length} Tensors`} ` +
+          `(model '${model.name}' inputs: ${model.inputNames.join(', ')}), got ${describeItem(item)}`,
+      );
+    }
+    const size = inputs[0]!.shape[0] ?? 0;
+    let output: Tensor | Tensor[] | undefined;
+    await cleanUpAfter(
+      async () => {
         inPass = true;
         try {
           output = model.predict(inputs.length === 1 ? inputs[0]! : inputs, { batchSize: Math.max(size, 1) });
@@ -165,19 +166,24 @@ export async function collectActivationStats(
         }
         for (const acc of accumulators.values()) await acc.flush();
         await options.onPredictions?.(output, { index, size, start });
-      } finally {
-        if (output !== undefined) dispose(output);
-        if (options.disposeInputs) dispose(inputs);
-      }
-      index++;
-      start += size;
-    }
-  } catch (error) {
-    for (const acc of accumulators.values()) acc.dispose();
-    throw error;
-  } finally {
-    restore();
-  }
+      },
+      () => {
+        const outputs = output === undefined ? [] : Array.isArray(output) ? output : [output];
+        disposeEach([...outputs, ...(options.disposeInputs ? inputs : [])]);
+      },
+    );
+    index++;
+    start += size;
+  };
+  await cleanUpAfter(
+    async () => {
+      for await (const item of batches) await pass(item);
+    },
+    (failed) => {
+      restore();
+      if (failed) for (const acc of accumulators.values()) acc.dispose();
+    },
+  );
 
   const result: Record<string, ChannelStats> = {};
   for (const [path, acc] of accumulators) {

@@ -294,6 +294,28 @@ describe('registerWasmTrainingKernels', () => {
     expect(failures).toEqual([]);
   });
 
+  it('Cast to the same dtype shares the data; other casts still convert', async () => {
+    const previous = getBackend();
+    await setBackend('wasm');
+    try {
+      const before = memory().numTensors;
+      const x = tensor([1.5, -2, 0, 3], [2, 2]);
+      const buffers = memory().numDataBuffers;
+      const same = cast(x, 'float32');
+      expect(memory().numDataBuffers).toBe(buffers); // no new buffer
+      const ints = cast(x, 'int32');
+      expect(ints.dtype).toBe('int32');
+      expect(Array.from(ints.dataSync())).toEqual([1, -2, 0, 3]);
+      x.dispose();
+      expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0, 3]); // still alive through the cast
+      same.dispose();
+      ints.dispose();
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      await setBackend(previous);
+    }
+  });
+
   it('Identity shares the data without a copy and leaks nothing', async () => {
     const previous = getBackend();
     await setBackend('wasm');

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { makeBatchMatMulConfig } from './kernels/batchMatMul';
+import { makeCastConfig } from './kernels/cast';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwiseConv2dBackpropFilter';
@@ -27,6 +28,7 @@ export const WASM_TRAINING_KERNELS = [
   'Mean',
   'Tile',
   'Identity',
+  'Cast',
   'Conv2D',
   'FusedConv2D',
   'DepthwiseConv2dNative',
@@ -51,7 +53,7 @@ function build(): void {
     throw new Error('registerWasmTrainingKernels: the wasm backend registered no kernels (is @tensorflow/tfjs-backend-wasm loaded with the same @tensorflow/tfjs-core?)');
   }
   stock = new Map(WASM_TRAINING_KERNELS.map((name) => [name, getKernel(name, 'wasm')]));
-  const wrapped = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
+  const wrapped = ['BatchMatMul', 'Sum', 'Mean', 'Tile', 'Cast', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'];
   const absent = wrapped.filter((name) => stock!.get(name) == null);
   if (absent.length > 0) throw new Error(`registerWasmTrainingKernels: wasm has no ${absent.map((n) => `'${n}'`).join(', ')} kernel to wrap`);
   const stockOf = (name: string): KernelConfig => stock!.get(name)!;
@@ -67,6 +69,7 @@ function build(): void {
     ['Mean', makeMeanConfig(stockOf('Mean'))],
     ['Tile', makeTileConfig(stockOf('Tile'))],
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
+    ['Cast', makeCastConfig(stockOf('Cast'))],
     ['Conv2D', makeExplicitSamePaddingConfig(stockOf('Conv2D'), false)],
     ['FusedConv2D', makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false)],
     ['DepthwiseConv2dNative', makeExplicitSamePaddingConfig(stockOf('DepthwiseConv2dNative'), true)],
@@ -91,7 +94,7 @@ function checkNames(kernels: readonly string[], caller: string): void {
 /**
  * Completes the wasm backend for training: registers Conv2DBackpropFilter (wasm has none) and
  * replaces the kernels a training step spends its time in (Conv2DBackpropInput, MaxPoolGrad,
- * transposed BatchMatMul, Sum and Mean over leading axes, whole-block Tile, Identity) with faster
+ * transposed BatchMatMul, Sum and Mean over leading axes, whole-block Tile, Identity, same-dtype Cast) with faster
  * exact ones; adds
  * DepthwiseConv2dNativeBackpropInput/Filter and UnsortedSegmentSum (wasm has none); and passes strided 'same' convolutions
  * explicit padding (wasm's stock kernels return zeros for many of them). Idempotent; call it before or

@@ -13,7 +13,7 @@ const initial = getBackend();
 // What registerWasmTrainingKernels installs on wasm, written out: the description must name each of them.
 const COMPLETED =
   'training kernels completed (Conv2DBackpropFilter, Conv2DBackpropInput, DepthwiseConv2dNativeBackpropFilter, ' +
-  'DepthwiseConv2dNativeBackpropInput, MaxPoolGrad, UnsortedSegmentSum, BatchMatMul, Sum, Mean, Tile, Identity, Conv2D, ' +
+  'DepthwiseConv2dNativeBackpropInput, MaxPoolGrad, UnsortedSegmentSum, BatchMatMul, Sum, Mean, Tile, Identity, Cast, Conv2D, ' +
   'FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D)';
 const ONE_THREAD = `XNNPACK, SIMD on, 1 thread (single-threaded SIMD build), ${COMPLETED}`;
 const ADDON_MISSING =

@@ -1,23 +1,10 @@
 #!/usr/bin/env node
-import { CommanderError } from 'commander';
-import { ConfigError, parseArgs, type PruneConfig } from './parseArgs';
+import { parseArgs } from './parseArgs';
+import { parseOrExitCode } from './process/parseOrExitCode';
 
 /** Exit codes: 0 done, 1 failed (the message says why and what to do), 2 bad flags or values. */
-function parse(argv: string[]): PruneConfig | number {
-  try {
-    return parseArgs(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander printed help or the error
-    if (error instanceof ConfigError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}
-
 async function main(): Promise<number> {
-  const config = parse(process.argv.slice(2));
+  const config = parseOrExitCode(parseArgs, process.argv.slice(2));
   if (typeof config === 'number') return config;
   // Loaded after parsing, so --help and flag errors answer at once without loading tfjs.
   const { runPrune } = await import('./runPrune');

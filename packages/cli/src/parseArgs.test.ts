@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseArgs, parseTarget } from './parseArgs';
+import { ConfigError } from './configError';
+import { parseArgs, parseTarget } from './parseArgs';
 
 /** Parses with commander's own output silenced, returning the error it throws. */
 function fails(argv: string[]): Error {

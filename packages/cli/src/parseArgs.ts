@@ -1,10 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError } from './configError';
 import { CRITERION_NAMES, criterionByName, isCriterionName, type CriterionName, type WeightQuantization } from '@prune/core';
 
-/** A bad flag or value: the command prints the message and exits with code 2, before any work. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /** A target as given: a fraction of the original (`params=50%`), an absolute count (`macs=1.2G`) or milliseconds. */
 export type TargetSpec = { kind: 'params' | 'macs'; fraction: number } | { kind: 'params' | 'macs'; count: number } | { kind: 'latencyMs'; ms: number };
@@ -135,7 +132,7 @@ function layerRatios(value: string): Record<string, number> {
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
-/** The command's parser (exported so the docs and `--help` show the same options). */
+/** The command's parser: every flag with its check and default, and the help text. */
 export function createProgram(): Command {
   return new Command('prune')
     .description('Channel-prune a TensorFlow.js layers model (model.json + weight shards, Keras-converted ones included) and write the pruned model with a report.')
@@ -182,7 +179,25 @@ function defaultOut(model: string): string {
   return folder === '' || folder === '.' ? 'pruned' : `${folder}-pruned`;
 }
 
-/** Parses the command line (without node and the script) into a checked config; commander errors are thrown as CommanderError. */
+/**
+ * Parses the `prune` command line (without node and the script) into a checked config, before anything is loaded:
+ * what `prune` itself does first, and how to drive the command from code (pass the result to `runPrune` from
+ * `@prune/cli/node`). A bad flag or value throws commander's `CommanderError` (its message names the flag);
+ * a contradiction between flags (`--target` with `--ratio`, a data criterion without `--data`) throws a
+ * {@link ConfigError} that says what to give instead. `--help` throws a `CommanderError` with exit code 0.
+ *
+ * @param argv - the arguments as typed after `prune`: the model's folder or model.json, then the flags.
+ * @returns The config, every default filled in (`out` defaults to `<model folder>-pruned`).
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from '@prune/cli';
+ *
+ * const config = parseArgs(['./mobilenet', '--target', 'params=50%', '-q', 'uint8']);
+ * console.log(config.target); // { kind: 'params', fraction: 0.5 }
+ * console.log(config.out); // './mobilenet-pruned'
+ * ```
+ */
 export function parseArgs(argv: readonly string[]): PruneConfig {
   const program = createProgram().exitOverride();
   program.parse([...argv], { from: 'user' });

@@ -10,7 +10,25 @@ export interface Progress {
 
 /**
  * Progress on a stream (stderr): on a terminal (`auto`) the current line is rewritten; otherwise (`lines`, logs, CI)
- * updates are printed at most every `intervalMs`, and every finished phase once; `none` prints nothing.
+ * updates are printed at most every `intervalMs`, and every finished phase once; `none` prints nothing. Give one to
+ * `runPrune` (its `progress` option) to send the command's progress elsewhere.
+ *
+ * @param mode - `auto` (rewrite the line on a terminal, else as `lines`), `lines` or `none`.
+ * @param stream - where the lines go (default `process.stderr`): anything with `write`, and `isTTY` for `auto`.
+ * @param intervalMs - least time between two printed updates when not on a terminal (default 1000).
+ * @returns The progress: `update`, `done` and `close`.
+ *
+ * @example
+ * ```ts
+ * import { createProgress } from '@prune/cli';
+ *
+ * const lines: string[] = [];
+ * const progress = createProgress('lines', { write: (s: string) => lines.push(s) }, 0);
+ * progress.update('scoring channels (l1-norm): group 1/52');
+ * progress.done('pruned 52 of 52 groups');
+ * progress.close();
+ * // lines: ['scoring channels (l1-norm): group 1/52\n', 'pruned 52 of 52 groups\n']
+ * ```
  */
 export function createProgress(mode: 'auto' | 'lines' | 'none', stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stderr, intervalMs = 1000): Progress {
   if (mode === 'none') return { update() {}, done() {}, close() {} };

@@ -29,7 +29,23 @@ import { reportLines, type RunReport } from './runReport';
 
 const REPORT_JSON = 'report.json';
 
-/** Loads a layers model from files, turning tfjs's message for a layer class it does not know into one that says what to do. */
+/**
+ * Loads a tfjs layers model from files (a folder with `model.json` and its weight shards, Keras-converted ones
+ * included) as the command does: tfjs's message for a layer class it does not know becomes one that says what to
+ * do, and a shared layer's weights are freed with the model. A tfjs backend must be set first.
+ *
+ * @param path - the model's folder, or its `model.json`.
+ * @returns The model.
+ *
+ * @example
+ * ```ts
+ * import '@tensorflow/tfjs-backend-cpu';
+ * import { loadModel } from '@prune/cli/node';
+ *
+ * const mobilenet = await loadModel('./mobilenet/model.json');
+ * console.log(mobilenet.countParams()); // 3538984 for MobileNetV2 1.0 at 224×224
+ * ```
+ */
 export async function loadModel(path: string): Promise<LayersModel> {
   try {
     const model = await loadLayersModel(fileSystem(path));
@@ -117,9 +133,24 @@ export interface RunOptions {
 }
 
 /**
- * The whole command: load the model (and data), measure it, prune it (by ratio or to a target), fine-tune,
- * quantize, measure again, write the model, `report.json`, and print the report. Every input is checked before the
- * long work starts.
+ * The whole `prune` command from code: choose the backend, load the model (and data), measure it, prune it (by
+ * ratio or to a target), fine-tune, quantize, measure again, write the model and `report.json` to `config.out`,
+ * and print the report. Every input is checked before the long work starts; an error says what to do.
+ *
+ * @param config - what to do, as `parseArgs` (from `@prune/cli`) returns it.
+ * @param options - where progress goes (`progress`, default stderr as `config.progress` says) and how the
+ *   report's lines are printed (`print`, default stdout).
+ * @returns The report, as written to `report.json`.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from '@prune/cli';
+ * import { runPrune } from '@prune/cli/node';
+ *
+ * const config = parseArgs(['./mobilenet', '--ratio', '0.3', '-o', './mobilenet-pruned']);
+ * const report = await runPrune(config, { print: () => {} });
+ * console.log(report.totals.params); // MobileNetV2 1.0: { before: 3538984, after: 2034984 }
+ * ```
  */
 export async function runPrune(config: PruneConfig, options: RunOptions = {}): Promise<RunReport> {
   const started = performance.now();

@@ -50,7 +50,23 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-/** The report as the lines the command prints: the groups table, then totals, latency, accuracy and size. */
+/**
+ * The report as the lines the command prints: the groups table, then totals, latency, accuracy, size, the target
+ * search and the layers left alone. Use it to print a `report.json` again, or a report `runPrune` returned.
+ *
+ * @param r - the run's report (what `runPrune` returns and writes to `report.json`).
+ * @returns The lines, without line endings.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { reportLines, type RunReport } from '@prune/cli';
+ *
+ * const text = await readFile('mobilenet-pruned/report.json', 'utf8');
+ * const report = JSON.parse(text) as RunReport;
+ * console.log(reportLines(report).join('\n')); // group  channels  params  MACs …
+ * ```
+ */
 export function reportLines(r: RunReport): string[] {
   const rows = r.groups.map((g) => [g.group, `${g.channels.before} → ${g.channels.after}`, `${fmt(g.params.before)} → ${fmt(g.params.after)}`, `${fmt(g.macs.before)} → ${fmt(g.macs.after)}`]);
   const lines = table(['group', 'channels', 'params', 'MACs'], rows);

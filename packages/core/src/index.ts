@@ -1,3 +1,9 @@
+/**
+ * `@prune/core`: channel pruning for any tfjs-layers model, in Node and in the browser. Saving and loading
+ * files is `@prune/core/node`.
+ *
+ * @packageDocumentation
+ */
 // graph and layer semantics
 export { channelGroup, channelGroups } from './graph/channelGroups';
 export type { ChannelGroup, GroupApplication, GroupMember, ModelGroups, RefusedLayer } from './graph/channelGroups';

@@ -1,3 +1,9 @@
+/**
+ * `@prune/mnist-pairs`: MNIST parsing, normalisation, seeded subsets and pairs, in Node and in the browser.
+ * Loading the files from disk is `@prune/mnist-pairs/node`.
+ *
+ * @packageDocumentation
+ */
 export {
   DEFAULT_MNIST_BASE_URL,
   IMAGE_PIXELS,

@@ -38,7 +38,23 @@ export interface AccuracyRow {
   seeds: number;
 }
 
-/** The chart's rows: per curve and K, the mean over seeds with a band (± std over seeds; the binomial interval with one seed). */
+/**
+ * The accuracy chart's rows: per curve and K, the mean over seeds with its band (± std over seeds; with one seed
+ * the 95% binomial interval). The data {@link accuracyVsKSpec} draws, for a table or a chart of your own.
+ *
+ * @param results - a run's results ({@link parseResults}).
+ * @returns One row per curve and K, curves in `results.summary` order.
+ *
+ * @example
+ * ```ts
+ * import { accuracyRows } from '@prune/report';
+ *
+ * for (const row of accuracyRows(results).filter((r) => r.criterion === 'mean')) {
+ *   const band = `[${row.lo.toFixed(3)}, ${row.hi.toFixed(3)}]`;
+ *   console.log(`K=${row.k} ${row.mean.toFixed(4)} ${band}`); // K=8 0.9580 [0.948, 0.966]
+ * }
+ * ```
+ */
 export function accuracyRows(results: Results): AccuracyRow[] {
   return results.summary.flatMap((s) => {
     const single = s.seeds === 1 ? results.seedRuns[0]?.criteria.find((c) => c.criterion === s.criterion && c.rankedOn === s.rankedOn) : undefined;
@@ -63,7 +79,22 @@ export interface ControlRow {
   curves: number;
 }
 
-/** The random control's and the greedy oracle's rows, pooled over every seed run that has them. */
+/**
+ * The reference curves' rows: the random control (mean and min–max over its random orders) and the greedy oracle,
+ * pooled over every seed run that has them; empty when the run computed no controls. A criterion worth using stays
+ * above the random band.
+ *
+ * @param results - a run's results ({@link parseResults}).
+ * @returns The random control's rows, then the oracle's, one per K.
+ *
+ * @example
+ * ```ts
+ * import { controlRows } from '@prune/report';
+ *
+ * const random = controlRows(results).filter((r) => r.series.startsWith('random'));
+ * console.log(random[24]?.mean); // mean at K = 24: 0.908 in the lab's default run
+ * ```
+ */
 export function controlRows(results: Results): ControlRow[] {
   const random = results.seedRuns.flatMap((r) => r.controls?.random?.accuracy ?? []);
   const oracle = results.seedRuns.flatMap((r) => (r.controls?.oracle ? [r.controls.oracle.accuracy] : []));
@@ -83,8 +114,22 @@ const randomLabel = (orders: number): string => `random × ${orders} (mean, rang
 const CATEGORY10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /**
- * Vega-Lite spec of test pair accuracy vs K: one line per criterion, a mean ± std band when there are several
- * seeds, the chance level, and optional reference points. Rendered to PNG by the CLI and live by the viewer.
+ * Vega-Lite spec of test pair accuracy vs K, the report's main chart: one line per curve with its band (mean ± std
+ * over seeds, or the 95% binomial interval with one seed), the random control's band and the greedy oracle, the
+ * chance level, and the run's reference points. Rendered to SVG and PNG by the experiment and live by the viewer.
+ *
+ * @param results - a run's results ({@link parseResults}).
+ * @param options - size, legend placement, title, per-seed lines and the reference points to draw.
+ * @returns A Vega-Lite spec with its data inline: render it with {@link renderSvg} or a `vega.View`.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from 'node:fs/promises';
+ * import { accuracyVsKSpec, renderSvg } from '@prune/report';
+ *
+ * const spec = accuracyVsKSpec(results, { width: 480, legend: 'bottom', reference: null });
+ * await writeFile('accuracy_vs_k.svg', await renderSvg(spec));
+ * ```
  */
 export function accuracyVsKSpec(results: Results, options: AccuracyChartOptions = {}): TopLevelSpec {
   const { width = 560, height = 340, seedLines = true, legend = 'right', labelLimit = 400, title = true } = options;

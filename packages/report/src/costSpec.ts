@@ -28,6 +28,20 @@ const METRICS = [
  * Vega-Lite spec of the physically pruned model's cost vs K: parameters, MACs and latency side by side,
  * each with its own y axis, and the fraction of the unpruned model on hover. The latency panel is left out
  * when no latency was measured.
+ *
+ * @param costs - one record per K (`results.costs`): parameters, MACs and latency (null when not timed).
+ * @param options - panel size, the layer and subtitle for the title, the latency batch, whether to draw a title.
+ * @returns A Vega-Lite spec with its data inline.
+ *
+ * @example
+ * ```ts
+ * import { costSpec, renderSvg } from '@prune/report';
+ *
+ * const svg = await renderSvg(costSpec(results.costs, {
+ *   layer: results.layer.name,
+ *   ...(results.latency ? { latencyBatch: results.latency.batch } : {}),
+ * }));
+ * ```
  */
 export function costSpec(costs: readonly CostRecord[], options: CostChartOptions = {}): TopLevelSpec {
   const { panelWidth = 240, height = 220, layer, subtitle = 'channels physically removed', latencyBatch, title = true } = options;

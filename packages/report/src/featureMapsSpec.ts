@@ -37,7 +37,26 @@ export interface FeatureMapPixel {
   norm: number;
 }
 
-/** Pixels of every map, each map min-max normalised to [0, 1] on its own (a constant map becomes 0). Channels are numbered from 1. */
+/**
+ * Pixels of every map, each map min-max normalised to [0, 1] on its own (a constant map becomes 0), channels
+ * numbered from 1: the data of {@link featureMapsSpec}, for drawing the maps yourself (the viewer paints them on a
+ * canvas). Throws naming the layer when `meanMap` does not have C·H·W values.
+ *
+ * @param maps - the layer, its mean maps flattened [C, H, W] and their shape.
+ * @returns One pixel per channel, row and column, channel-major.
+ *
+ * @example
+ * ```ts
+ * import { featureMapPixels } from '@prune/report';
+ *
+ * const pixels = featureMapPixels({
+ *   layer: 'conv2',
+ *   meanMap: [0, 1, 2, 3, 5, 5, 5, 5], // two 2×2 maps
+ *   mapShape: [2, 2, 2],
+ * });
+ * console.log(pixels.map((p) => p.norm)); // [0, 1/3, 2/3, 1, 0, 0, 0, 0]
+ * ```
+ */
 export function featureMapPixels(maps: MeanMaps): FeatureMapPixel[] {
   const [channels, height, width] = maps.mapShape;
   const size = height * width;
@@ -66,7 +85,27 @@ export function featureMapPixels(maps: MeanMaps): FeatureMapPixel[] {
 
 /**
  * Vega-Lite spec of the grid of mean feature maps, as the reference draws it: 8 columns, each map min-max
- * normalised, gray (black = low, white = high), titled 1 … C, with one shared colour bar.
+ * normalised, gray (black = low, white = high), titled 1 … C, with one shared colour bar. Feed it the `meanMap`
+ * of `collectActivationStats` (@prune/activations) or of a run's `seedRuns[i].stats`.
+ *
+ * @param maps - the layer, its mean maps flattened [C, H, W], their shape, and optionally the image count and stage.
+ * @param options - maps per row (`columns`, default 8) and the side of one map in pixels (`cellSize`).
+ * @returns A Vega-Lite spec with its data inline.
+ *
+ * @example
+ * ```ts
+ * import { featureMapsSpec, renderSvg } from '@prune/report';
+ *
+ * const { stats } = results.seedRuns[0]!;
+ * const spec = featureMapsSpec({
+ *   layer: stats.layer,
+ *   meanMap: stats.meanMap,
+ *   mapShape: stats.mapShape,
+ *   images: stats.images,
+ *   stage: 'before ReLU',
+ * });
+ * const svg = await renderSvg(spec);
+ * ```
  */
 export function featureMapsSpec(maps: MeanMaps, options: FeatureMapsOptions = {}): TopLevelSpec {
   const { columns = 8, cellSize = 64 } = options;

@@ -68,8 +68,26 @@ export function headlineK(accuracy: readonly number[], tolerance = 0.01): number
 }
 
 /**
- * The headline of a run: for one curve and K (by default the largest K within one point of the unpruned accuracy),
- * the parameters, MACs and latency saved and the accuracy lost. Null when the run has no such curve.
+ * The headline of a run, the one line a report leads with: for one curve and K (by default the largest K within
+ * one point of the unpruned accuracy, {@link headlineK}), the parameters, MACs and latency saved and the accuracy
+ * lost. Null when the run has no such curve; an error when `options.k` is outside 0 … C-1.
+ *
+ * @param results - a run's results ({@link parseResults}).
+ * @param options - `curve` (a summary label), `k`, and the `tolerance` the default K may lose.
+ * @returns The headline, or null.
+ *
+ * @example
+ * ```ts
+ * import { chooseHeadline } from '@prune/report';
+ *
+ * const h = chooseHeadline(results);
+ * if (h && h.params) {
+ *   const saved = (h.params.saved * 100).toFixed(1);
+ *   console.log(`K = ${h.k}: ${saved}% fewer params, accuracy ${h.accuracy.toFixed(3)}`);
+ *   // the lab's default run: 'K = 5: 14.7% fewer params, accuracy 0.967'
+ * }
+ * const atEight = chooseHeadline(results, { curve: 'l1', k: 8 });
+ * ```
  */
 export function chooseHeadline(results: Results, options: HeadlineOptions = {}): Headline | null {
   const { tolerance = 0.01 } = options;

@@ -35,11 +35,11 @@ export type {
   ResultsInput,
   SeedRun,
 } from './resultsSchema.js';
-export { SchemaValidationError, formatIssuePath, formatIssues, parseResults, parseWithSchema } from './parseResults.js';
+export { SchemaValidationError, formatIssuePath, parseResults, parseWithSchema } from './parseResults.js';
 export { curveLabel, summarizeSeeds } from './summarizeSeeds.js';
+export type { SeedCurves } from './summarizeSeeds.js';
 export { viewerDataIndexSchema } from './viewerDataIndexSchema.js';
 export type { ViewerDataIndex } from './viewerDataIndexSchema.js';
-export { CHART_FONT, chartConfig, kAxisValues } from './chartTheme.js';
 export { accuracyRows, accuracyVsKSpec, controlRows } from './accuracyVsKSpec.js';
 export type { AccuracyChartOptions, AccuracyRow, ControlRow } from './accuracyVsKSpec.js';
 export { costSpec } from './costSpec.js';

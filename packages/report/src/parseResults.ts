@@ -13,7 +13,23 @@ export class SchemaValidationError extends Error {
   }
 }
 
-/** Formats a zod issue path as `seedRuns[0].criteria[1].order` (or `(root)`). */
+/**
+ * Formats a zod issue path the way prune's error messages name a field: `seedRuns[0].criteria[1].order`, or
+ * `(root)` for the value itself. Use it when you validate your own settings with zod and want messages that read
+ * like the ones {@link parseResults} throws.
+ *
+ * @param path - the issue's path (`issue.path` of a zod error): keys and array indices.
+ * @returns The path as one string.
+ *
+ * @example
+ * ```ts
+ * import { formatIssuePath } from '@prune/report';
+ *
+ * const path = formatIssuePath(['seedRuns', 0, 'criteria', 1, 'order']);
+ * // 'seedRuns[0].criteria[1].order'
+ * formatIssuePath([]); // '(root)'
+ * ```
+ */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
@@ -24,7 +40,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 /** Turns zod issues into lines that name the field path. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
     const path = formatIssuePath(issue.path);
     if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
@@ -32,7 +48,27 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
-/** Validates with a schema; throws SchemaValidationError naming the file and the bad fields. */
+/**
+ * Validates a value with any zod schema and returns the parsed value, or throws a {@link SchemaValidationError}
+ * whose message names the file and every bad field. This is how a reader of a run folder checks the files beside
+ * `results.json` (the viewer data's index, a run's `config.json`) with the same kind of message.
+ *
+ * @param schema - the zod schema, e.g. `viewerDataIndexSchema`.
+ * @param value - the value to check (already parsed from JSON).
+ * @param fileName - the file the value came from, named in the error.
+ * @returns The value as the schema outputs it.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { parseWithSchema, viewerDataIndexSchema } from '@prune/report';
+ *
+ * const file = 'runs/latest/viewer-data/index.json';
+ * const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+ * const index = parseWithSchema(viewerDataIndexSchema, value, file);
+ * console.log(index.layer, index.channels); // 'encoder/conv2' 32
+ * ```
+ */
 export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, fileName: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new SchemaValidationError(fileName, formatIssues(parsed.error.issues));
@@ -40,8 +76,24 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, 
 }
 
 /**
- * Parses and validates a results.json (its text or its already-parsed value). Errors name `fileName` and the
- * path of every bad field, and say when the file was written by another schema version.
+ * Parses and validates a results.json (its text or its already-parsed value): the one way to read a run's
+ * results, in Node or in a browser. Errors name `fileName` and the path of every bad field, and say when the file
+ * was written by another schema version.
+ *
+ * @param json - the file's text, or the value `JSON.parse` gave.
+ * @param fileName - the file's name or path, named in every error.
+ * @returns The results, typed.
+ * @throws {@link SchemaValidationError} when the text is not JSON, the schema version differs, or a field is bad.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { parseResults } from '@prune/report';
+ *
+ * const file = 'runs/latest/results.json';
+ * const results = parseResults(await readFile(file, 'utf8'), file);
+ * console.log(results.layer.name, results.summary[0]!.mean[8]); // accuracy at K = 8
+ * ```
  */
 export function parseResults(json: string | unknown, fileName: string): Results {
   let value: unknown = json;

@@ -284,32 +284,32 @@ export const resultsSchema = z
   });
 
 /** The parsed contents of a results.json. */
-export type Results = z.output<typeof resultsSchema>;
+export interface Results extends z.output<typeof resultsSchema> {}
 /** What a writer passes to build a results.json (defaults not yet applied). */
-export type ResultsInput = z.input<typeof resultsSchema>;
+export interface ResultsInput extends z.input<typeof resultsSchema> {}
 /** One seed's part of the results. */
-export type SeedRun = z.output<typeof seedRunSchema>;
+export interface SeedRun extends z.output<typeof seedRunSchema> {}
 /** One criterion's part of a seed run. */
-export type CriterionResult = z.output<typeof criterionResultSchema>;
+export interface CriterionResult extends z.output<typeof criterionResultSchema> {}
 /** A criterion's accuracy per K over seeds. */
-export type CriterionSummary = z.output<typeof criterionSummarySchema>;
+export interface CriterionSummary extends z.output<typeof criterionSummarySchema> {}
 /** Layer statistics as stored in results.json. */
-export type ChannelStatsRecord = z.output<typeof channelStatsSchema>;
+export interface ChannelStatsRecord extends z.output<typeof channelStatsSchema> {}
 /** Test metrics of one model. */
-export type EvaluationRecord = z.output<typeof evaluationSchema>;
+export interface EvaluationRecord extends z.output<typeof evaluationSchema> {}
 /** Size and cost at one K. */
-export type CostRecord = z.output<typeof costRecordSchema>;
+export interface CostRecord extends z.output<typeof costRecordSchema> {}
 /** One exported pruned model. */
-export type ExportRecord = z.output<typeof exportRecordSchema>;
+export interface ExportRecord extends z.output<typeof exportRecordSchema> {}
 /** Fine-tuning at one K. */
-export type FineTuneRecord = z.output<typeof fineTuneRecordSchema>;
+export interface FineTuneRecord extends z.output<typeof fineTuneRecordSchema> {}
 /** One epoch of training history. */
-export type EpochRecord = z.output<typeof epochRecordSchema>;
+export interface EpochRecord extends z.output<typeof epochRecordSchema> {}
 /** Random, oracle and rank-correlation references of one seed. */
-export type ControlsRecord = z.output<typeof controlsSchema>;
+export interface ControlsRecord extends z.output<typeof controlsSchema> {}
 /** A confidence interval per K. */
-export type IntervalRecord = z.output<typeof intervalSchema>;
+export interface IntervalRecord extends z.output<typeof intervalSchema> {}
 /** The lab's published points. */
-export type ReferenceRecord = z.output<typeof referenceSchema>;
+export interface ReferenceRecord extends z.output<typeof referenceSchema> {}
 /** The calibration split description. */
-export type CalibrationRecord = z.output<typeof calibrationSchema>;
+export interface CalibrationRecord extends z.output<typeof calibrationSchema> {}

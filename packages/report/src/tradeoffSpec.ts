@@ -26,6 +26,18 @@ const COSTS = [
  * Vega-Lite spec of test pair accuracy against the pruned model's cost: one panel per cost (parameters, MACs,
  * latency when timed), each point a K of a curve, the cost as a percentage of the unpruned model's. The curves
  * are the run's criteria and the greedy oracle; every criterion prunes the same layer, so a K costs the same for all.
+ * It answers "how much accuracy does each percent of MACs cost".
+ *
+ * @param results - a run's results ({@link parseResults}), with `costs` measured.
+ * @param options - panel size, legend columns and label width, whether to draw a title.
+ * @returns A Vega-Lite spec with its data inline.
+ *
+ * @example
+ * ```ts
+ * import { renderSvg, tradeoffSpec } from '@prune/report';
+ *
+ * const svg = await renderSvg(tradeoffSpec(results, { panelWidth: 260, legendColumns: 3 }));
+ * ```
  */
 export function tradeoffSpec(results: Results, options: TradeoffChartOptions = {}): TopLevelSpec {
   const { panelWidth = 220, height = 200, legendColumns = 2, labelLimit = 300, title = true } = options;

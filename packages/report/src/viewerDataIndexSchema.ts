@@ -47,4 +47,4 @@ export const viewerDataIndexSchema = z.object({
 });
 
 /** The parsed viewer-data index. */
-export type ViewerDataIndex = z.output<typeof viewerDataIndexSchema>;
+export interface ViewerDataIndex extends z.output<typeof viewerDataIndexSchema> {}

@@ -1,6 +1,7 @@
 import {
   backend_util,
   conv2d,
+  engine,
   Conv2DBackpropFilter,
   matMul,
   reshape,
@@ -14,13 +15,39 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { im2colTransposed } from './im2col';
-import { cropForPadding } from './padOrCrop';
+import { cropForPadding, padOrCrop } from './padOrCrop';
+import { blockFor, conv2DFilterGradOn } from './simdConv2DBackpropFilter';
 import { tensorOf } from './tensorOf';
+import { addressOf, memoryOf } from './wasmAssembler';
+
+/**
+ * dW by the assembled SIMD function ({@link conv2DFilterGradOn}) on x with its padding written out, or
+ * null where it does not apply (dilation, output channels not a multiple of 4, no SIMD, nothing to sum).
+ */
+function directFilterGrad(x: Tensor4D, dy: Tensor4D, info: backend_util.Conv2DInfo, filterShape: [number, number, number, number]): Tensor4D | null {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const block = blockFor(ci, co);
+  if (block === null || info.dilationHeight !== 1 || info.dilationWidth !== 1 || n * ho * wo * ci === 0) return null;
+  const backend = engine().backend as BackendWasm;
+  const memory = memoryOf(backend);
+  const grad = memory ? conv2DFilterGradOn(memory, block.r, block.v) : null;
+  if (grad === null) return null;
+  // Pad (or crop) so that row i·sh + p and column j·sw + q exist for every output (i, j) and tap (p, q).
+  const top = info.padInfo.top, left = info.padInfo.left;
+  const xp = padOrCrop(x, top, (ho - 1) * sh + kh - top - h, left, (wo - 1) * sw + kw - left - w);
+  const out = backend.makeOutput(filterShape, 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+  grad(addressOf(backend, xp), addressOf(backend, dy), addressOf(backend, out), n, xp.shape[1], xp.shape[2], ci, ho, wo, co, kh, kw, sh, sw);
+  return engine().makeTensorFromTensorInfo(out) as Tensor4D;
+}
 
 /**
  * dW[p, q, ci, co] = Σ_{n, i, j} x[n, i·s + p − padTop, j·s + q − padLeft, ci] · dy[n, i, j, co].
- * Two ways, each one XNNPACK call: patchesᵀ·dy (patches built in one JS pass: cheap when x has few
+ * Directly by an assembled SIMD function where it applies (no dilation, co a multiple of 4); else two
+ * ways, each one XNNPACK call: patchesᵀ·dy (patches built in one JS pass: cheap when x has few
  * channels, as a first conv layer), or a stride-1 convolution of x with its batch and channel axes
  * swapped ([ci, h, w, n]) by dy as a filter ([ho, wo, n, co]) dilated by the stride.
  */
@@ -37,6 +64,8 @@ export function conv2DBackpropFilterNHWC(
     const [kh, kw, , co] = filterShape;
     const { strideHeight: sh, strideWidth: sw, outHeight: ho, outWidth: wo } = info;
     const [n, h, w] = x.shape;
+    const direct = directFilterGrad(x, dy, info, filterShape);
+    if (direct !== null) return direct;
     // The patch matrix has kh·kw values per input value; the other way transposes dy (strided).
     if (kh * kw * x.size <= dy.size) {
       const patches = im2colTransposed(x, info); // [kh·kw·ci, n·ho·wo]

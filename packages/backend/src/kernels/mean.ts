@@ -6,5 +6,5 @@ import { makeLeadingAxesReduction } from './sum';
  * over [n·h·w, c]), the column sums in float64 times 1/rows, as {@link makeLeadingAxesReduction}.
  */
 export function makeMeanConfig(stock: KernelConfig): KernelConfig {
-  return makeLeadingAxesReduction(Mean, stock, (rows) => 1 / rows);
+  return makeLeadingAxesReduction(Mean, stock, (rows) => rows);
 }

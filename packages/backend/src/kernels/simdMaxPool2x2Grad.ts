@@ -6,7 +6,7 @@
  * A JS loop over the same data runs at about a third of memory speed; this one at XNNPACK's.
  */
 
-import { ADD, functionModule, get, i32, instantiateOn, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
+import { ADD, assembledOn, functionModule, get, i32, loop, MUL, set, simd, uleb, type WasmMemory } from './wasmAssembler';
 
 /** Signature of the assembled function: byte addresses in the memory, sizes in elements; c % 4 === 0. */
 export type MaxPool2x2Grad = (x: number, dy: number, dx: number, n: number, h: number, w: number, ho: number, wo: number, c: number) => void;
@@ -82,10 +82,5 @@ export function maxPool2x2GradModule(shared: boolean): Uint8Array {
   return functionModule(9, body(), shared);
 }
 
-const instances = new WeakMap<WasmMemory, MaxPool2x2Grad | null>();
-
-/** The assembled function bound to `memory`, or null where WebAssembly SIMD is unavailable. */
-export function maxPool2x2GradOn(memory: WasmMemory): MaxPool2x2Grad | null {
-  if (!instances.has(memory)) instances.set(memory, instantiateOn<MaxPool2x2Grad>(memory, maxPool2x2GradModule));
-  return instances.get(memory)!;
-}
+/** The assembled function bound to a memory, or null where WebAssembly SIMD is unavailable. */
+export const maxPool2x2GradOn: (memory: WasmMemory) => MaxPool2x2Grad | null = assembledOn<MaxPool2x2Grad>(maxPool2x2GradModule);

@@ -1,5 +1,7 @@
 import { Sum, util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { columnSumsOn } from './simdColumnSums';
+import { addressOf, memoryOf } from './wasmAssembler';
 
 /**
  * The reduced axes when they are exactly the leading ones (0 … k−1, k < rank), as in the bias
@@ -40,11 +42,13 @@ export function sumRowsInto(x: ArrayLike<number>, rows: number, cols: number, ou
 }
 
 /**
- * A reduction over leading axes of a float32 tensor for wasm, one contiguous pass in JavaScript over the wasm heap
- * (wasm's stock kernel first transposes the reduced axes innermost: a strided copy of the whole tensor), each column
- * sum multiplied by `scale(rows)`. Everything else goes to the stock kernel.
+ * A reduction over leading axes of a float32 tensor for wasm, one contiguous pass over the wasm heap (wasm's stock
+ * kernel first transposes the reduced axes innermost: a strided copy of the whole tensor), each column sum divided
+ * by `divisor(rows)` (as a product with its float64 reciprocal): by an assembled SIMD function where the columns
+ * come in fours ({@link columnSumsOn}), else in JavaScript, with the same float64 sums. Everything else goes to the
+ * stock kernel.
  */
-export function makeLeadingAxesReduction(kernelName: string, stock: KernelConfig, scale: (rows: number) => number): KernelConfig {
+export function makeLeadingAxesReduction(kernelName: string, stock: KernelConfig, divisor: (rows: number) => number): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {
     const x = args.inputs.x;
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
@@ -54,9 +58,16 @@ export function makeLeadingAxesReduction(kernelName: string, stock: KernelConfig
     const backend = args.backend as BackendWasm;
     const kept = x.shape.slice(k);
     const rows = util.sizeFromShape(x.shape.slice(0, k));
+    const cols = util.sizeFromShape(kept);
     const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept, 'float32');
+    const memory = cols % 4 === 0 ? memoryOf(backend) : null;
+    const simd = memory ? columnSumsOn(memory) : null;
+    if (simd) {
+      simd(addressOf(backend, x), addressOf(backend, out), rows, cols, divisor(rows));
+      return out;
+    }
     // Views on the wasm heap, taken after the allocation (which may grow and move the heap).
-    sumRowsInto(backend.typedArrayFromHeap(x), rows, util.sizeFromShape(kept), backend.typedArrayFromHeap(out) as Float32Array, scale(rows));
+    sumRowsInto(backend.typedArrayFromHeap(x), rows, cols, backend.typedArrayFromHeap(out) as Float32Array, 1 / divisor(rows));
     return out;
   };
   return { kernelName, backendName: 'wasm', kernelFunc, ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}) };

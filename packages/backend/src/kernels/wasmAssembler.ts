@@ -103,6 +103,15 @@ export function instantiateOn<F>(memory: WasmMemory, bytes: (shared: boolean) =>
   }
 }
 
+/** A function assembled from `bytes` and bound to a memory, once per memory: null where that fails (no SIMD, no WebAssembly). */
+export function assembledOn<F>(bytes: (shared: boolean) => Uint8Array): (memory: WasmMemory) => F | null {
+  const instances = new WeakMap<WasmMemory, F | null>();
+  return (memory) => {
+    if (!instances.has(memory)) instances.set(memory, instantiateOn<F>(memory, bytes));
+    return instances.get(memory)!;
+  };
+}
+
 /** The WebAssembly.Memory of the wasm backend's module, if it exposes one. */
 export function memoryOf(backend: BackendWasm): WasmMemory | null {
   const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;

@@ -1,4 +1,4 @@
-import { ADD, functionModule, get, GE_S, i32, instantiateOn, loop, LT_S, MUL, OR_I32, set, uleb, zeroFill, type WasmMemory } from './wasmAssembler';
+import { ADD, assembledOn, functionModule, get, GE_S, i32, loop, LT_S, MUL, OR_I32, set, uleb, zeroFill, type WasmMemory } from './wasmAssembler';
 
 /**
  * One row of a transposed patch matrix, written by a WebAssembly function on the backend's memory:
@@ -53,10 +53,5 @@ export function im2colRowModule(shared: boolean): Uint8Array {
   return functionModule(15, body(), shared);
 }
 
-const instances = new WeakMap<WasmMemory, Im2colRow | null>();
-
-/** The assembled function bound to `memory`, or null where that fails. */
-export function im2colRowOn(memory: WasmMemory): Im2colRow | null {
-  if (!instances.has(memory)) instances.set(memory, instantiateOn<Im2colRow>(memory, im2colRowModule));
-  return instances.get(memory)!;
-}
+/** The assembled function bound to a memory, or null where that fails. */
+export const im2colRowOn: (memory: WasmMemory) => Im2colRow | null = assembledOn<Im2colRow>(im2colRowModule);

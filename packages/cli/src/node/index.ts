@@ -1,3 +1,8 @@
-// The command's Node-only part (files, the backend): the root entry holds what runs anywhere.
+/**
+ * `@prune/cli/node`: the `prune` command's Node-only part (files, the backend), `runPrune` and `loadModel`.
+ * The root entry, `@prune/cli`, holds what runs anywhere.
+ *
+ * @packageDocumentation
+ */
 export { runPrune, loadModel } from '../runPrune';
 export type { RunOptions } from '../runPrune';

@@ -163,6 +163,12 @@ class ConsumerMath {
 }
 
 /**
+ * Bytes of channel contributions a batch keeps (per consumer application): the greedy oracle asks for each
+ * channel's contribution hundreds of times, and recomputing it (a gather and a matmul) was most of its cost.
+ */
+const CONTRIBUTION_CACHE_BYTES = 64 * 2 ** 20;
+
+/**
  * A consumer's pre-activation on one batch for a set of pruned channels, b + Σ over kept channels of their
  * contributions, reached from whichever known state needs the fewest channel contributions: the previous set's,
  * the bias alone, or the full pre-activation (one matmul over every channel).
@@ -172,9 +178,23 @@ class PreActivation {
   private full: tf.Tensor | null = null;
   private z: tf.Tensor | null = null;
   private set: Set<number> | null = null;
+  private readonly contributions = new Map<number, tf.Tensor>();
+  private cachedBytes = 0;
 
   constructor(private readonly math: ConsumerMath, private readonly x: tf.Tensor) {
     this.prepared = math.prepare(x);
+  }
+
+  /** Channel c's contribution on this batch, kept (within the budget) for the next sets. */
+  private contribution(c: number): tf.Tensor {
+    const cached = this.contributions.get(c);
+    if (cached) return cached;
+    const z = this.math.contribution(this.prepared, c);
+    if (this.cachedBytes + 4 * z.size <= CONTRIBUTION_CACHE_BYTES) {
+      this.contributions.set(c, tf.keep(z));
+      this.cachedBytes += 4 * z.size;
+    }
+    return z;
   }
 
   update(pruned: readonly number[]): tf.Tensor {
@@ -189,23 +209,24 @@ class PreActivation {
     const costBias = kept.length > 0 && this.math.fillsInput ? kept.length : Infinity;
     // One matmul over every channel costs about as much as a quarter of the per-channel ones.
     const costFull = next.size + (this.full ? 0 : channels / 4);
+    // A tensor this state keeps (the full or previous pre-activation, a cached contribution) is returned as a copy.
+    const own = (acc: tf.Tensor) => (acc === this.full || acc === this.z || this.contributions.get(kept[0]!) === acc ? tf.clone(acc) : acc);
     const z = tf.tidy(() => {
-      const contribution = (c: number) => this.math.contribution(this.prepared, c);
       if (costFull <= costCurrent && costFull <= costBias) {
         this.full ??= tf.keep(this.math.full(this.x));
         let acc = this.full;
-        for (const c of pruned) acc = tf.sub(acc, contribution(c));
-        return acc === this.full ? tf.clone(acc) : acc;
+        for (const c of pruned) acc = tf.sub(acc, this.contribution(c));
+        return own(acc);
       }
       if (costCurrent <= costBias) {
         let acc = this.z!;
-        for (const c of added) acc = tf.sub(acc, contribution(c));
-        for (const c of removed) acc = tf.add(acc, contribution(c));
-        return acc === this.z ? tf.clone(acc) : acc;
+        for (const c of added) acc = tf.sub(acc, this.contribution(c));
+        for (const c of removed) acc = tf.add(acc, this.contribution(c));
+        return own(acc);
       }
-      let acc = this.math.withBias(contribution(kept[0]!));
-      for (const c of kept.slice(1)) acc = tf.add(acc, contribution(c));
-      return acc;
+      let acc = this.math.withBias(this.contribution(kept[0]!));
+      for (const c of kept.slice(1)) acc = tf.add(acc, this.contribution(c));
+      return own(acc);
     });
     if (this.z) this.z.dispose();
     // Kept: update() runs inside the caller's per-set tidy, which would otherwise free it.
@@ -215,7 +236,8 @@ class PreActivation {
   }
 
   dispose(): void {
-    tf.dispose([...(this.full ? [this.full] : []), ...(this.z ? [this.z] : [])]);
+    tf.dispose([...(this.full ? [this.full] : []), ...(this.z ? [this.z] : []), ...this.contributions.values()]);
+    this.contributions.clear();
   }
 }
 

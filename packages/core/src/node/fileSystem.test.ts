@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { io } from '@tensorflow/tfjs-core';
+import { input, layers, loadLayersModel, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { createSiameseModel, loadSiameseFrom } from '@prune/siamese';
 import { ZOO } from '@prune/test-zoo';
 import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -42,6 +43,53 @@ describe('fileSystem (Node IOHandler for any layers model)', () => {
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
     pruned.dispose();
+  });
+
+  it('saves a SeparableConv2D with depthMultiplier 2 (which tfjs-layers 4.22 leaves out of the config) so it reloads the same', async () => {
+    const model = ZOO.xception.build({ seed: 5 });
+    expect(model.getLayer('block2_sep1').getWeights()[0]!.shape).toEqual([3, 3, 16, 2]);
+    const target = join(dir, 'xception');
+    await model.save(fileSystem(target));
+    const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
+    const configOf = (name: string) => json.modelTopology.config.layers.find((l: { name: string }) => l.name === name).config;
+    expect(configOf('block2_sep1').depth_multiplier).toBe(2);
+    expect(configOf('block1_sep1').depth_multiplier ?? 1).toBe(1);
+    const loaded = await loadLayersModel(fileSystem(target));
+    expect(loaded.getLayer('block2_sep1').getWeights()[0]!.shape).toEqual([3, 3, 16, 2]);
+    const inputs = ZOO.xception.randomInputs(3, 6);
+    expect(Array.from(await predictions(loaded, inputs))).toEqual(Array.from(await predictions(model, inputs)));
+    tf.dispose(inputs);
+    loaded.dispose();
+    model.dispose();
+  });
+
+  it('loads a model.json that another writer saved without the depth multiplier, inside a nested model too', async () => {
+    const x = input({ shape: [8, 8, 3], name: 'x' });
+    const sep = layers.separableConv2d({ name: 'sep', filters: 4, kernelSize: 3, depthMultiplier: 3, padding: 'same' });
+    const inner = model({ inputs: x, outputs: sep.apply(x) as SymbolicTensor, name: 'encoder' });
+    const outerX = input({ shape: [8, 8, 3], name: 'image' });
+    const outerSep = layers.separableConv2d({ name: 'head_sep', filters: 2, kernelSize: 3, depthMultiplier: 2, padding: 'same' });
+    const features = outerSep.apply(inner.apply(outerX) as SymbolicTensor) as SymbolicTensor;
+    const out = layers.globalAveragePooling2d({ name: 'gap' }).apply(features);
+    const net = model({ inputs: outerX, outputs: out as SymbolicTensor, name: 'nested' });
+    const target = join(dir, 'nested-sep');
+    // As tfjs writes it (file:// of tfjs-node, browserDownloads): the config has no depth_multiplier.
+    await net.save(io.withSaveHandler(async (artifacts) => {
+      await mkdir(target, { recursive: true });
+      await writeFile(join(target, 'weights.bin'), new Uint8Array(io.CompositeArrayBuffer.join(artifacts.weightData)));
+      const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }];
+      await writeFile(join(target, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: manifest }));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const written = await readFile(join(target, 'model.json'), 'utf8');
+    expect(written).not.toContain('depth_multiplier');
+    const loaded = await loadLayersModel(fileSystem(target));
+    expect(loaded.weights.filter((w) => w.name.includes('depthwise')).map((w) => w.shape)).toEqual([[3, 3, 3, 3], [3, 3, 4, 2]]);
+    const images = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 7);
+    expect(Array.from(await predictions(loaded, [images]))).toEqual(Array.from(await predictions(net, [images])));
+    tf.dispose(images);
+    loaded.dispose();
+    net.dispose();
   });
 
   it('loads every shard a manifest lists, in order (the layout tfjs-converter writes)', async () => {

@@ -1,4 +1,5 @@
 import { io } from '@tensorflow/tfjs-core';
+import { repairTopology, type JsonObject } from '../surgery/modelTopology';
 
 /** Name of the topology file in a saved model directory. */
 export const MODEL_JSON = 'model.json';
@@ -19,7 +20,8 @@ async function node(): Promise<{ fs: Fs; path: Path }> {
  * and tfjs-converter writes. Works for any tfjs-layers model, without tfjs-node.
  *
  * Saving writes `model.json` and one `weights.bin`, each to a temporary name then renamed, weights first, so a crash
- * never leaves a half-written file. Loading reads every shard the manifest lists (Keras-converted models have
+ * never leaves a half-written file. What tfjs-layers 4.22 leaves out of a topology (SeparableConv2D's depth
+ * multiplier) is put back from the weights, on save and on load. Loading reads every shard the manifest lists (Keras-converted models have
  * several) and names the file when one is missing, damaged or of the wrong size.
  *
  * @param dir The model's directory (created on save), or the path of its `model.json`.
@@ -51,8 +53,10 @@ async function saveArtifacts(dir: string, artifacts: io.ModelArtifacts): Promise
     throw new Error(`creating ${dir}: ${(error as Error).message}`);
   }
   const weights = new Uint8Array(io.CompositeArrayBuffer.join(artifacts.weightData));
+  // tfjs-layers 4.22's `model.save` leaves SeparableConv2D's depth multiplier out: put it back (on a copy).
+  const topology = repairTopology(structuredClone((artifacts.modelTopology ?? {}) as JsonObject), artifacts.weightSpecs ?? []);
   const json: io.ModelJSON = {
-    modelTopology: artifacts.modelTopology ?? {},
+    modelTopology: topology,
     format: artifacts.format,
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,
@@ -69,6 +73,8 @@ async function loadArtifacts(dir: string): Promise<io.ModelArtifacts> {
   const { fs, path } = await node();
   const jsonPath = path.join(dir, MODEL_JSON);
   const json = parseModelJson(jsonPath, await readOrExplain(fs, jsonPath));
+  // A model.json another writer saved from tfjs-layers 4.22 lacks SeparableConv2D's depth multiplier too.
+  repairTopology(json.modelTopology as JsonObject, json.weightsManifest.flatMap((group) => group.weights));
   return io.getModelArtifactsForJSON(json, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
     const chunks: Uint8Array[] = [];

@@ -27,5 +27,5 @@ export async function modelArtifacts(model: LayersModel): Promise<io.ModelArtifa
     }),
   );
   if (artifacts === undefined) throw new Error(`modelArtifacts: model '${model.name}' produced no artifacts when saved`);
-  return { ...artifacts, modelTopology: repairTopology(model, artifacts.modelTopology as JsonObject) };
+  return { ...artifacts, modelTopology: repairTopology(artifacts.modelTopology as JsonObject, artifacts.weightSpecs ?? []) };
 }

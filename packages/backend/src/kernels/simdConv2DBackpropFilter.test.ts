@@ -1,0 +1,66 @@
+import { backend_util, engine, getBackend, setBackend, type Tensor } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
+import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { blockFor, conv2DFilterGradModule, conv2DFilterGradOn } from './simdConv2DBackpropFilter';
+import { memoryOf } from './wasmAssembler';
+
+/** As the other conv gradient tests (registerWasmTrainingKernels.test.ts): set from the measured worst. */
+const TOL: Tolerance = { rtol: 5e-6, atol: 5e-7 };
+const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
+  beforeAll(() => registerWasmTrainingKernels());
+
+  it('picks blocks that divide the channels, and none where the output channels are not a multiple of 4', () => {
+    expect(blockFor(1, 16)).toEqual({ r: 1, v: 4 });
+    expect(blockFor(16, 32)).toEqual({ r: 4, v: 2 });
+    expect(blockFor(6, 12)).toEqual({ r: 2, v: 3 });
+    expect(blockFor(3, 4)).toEqual({ r: 1, v: 1 });
+    expect(blockFor(16, 30)).toBeNull();
+  });
+
+  it('assembles into valid modules for every block, shared-memory variants included, and binds to the wasm backend', async () => {
+    for (const [r, v] of [[1, 1], [1, 4], [2, 3], [2, 4], [4, 1], [4, 2]] as const) {
+      expect(validate(conv2DFilterGradModule(r, v, false))).toBe(true);
+      expect(validate(conv2DFilterGradModule(r, v, true))).toBe(true);
+    }
+    const previous = getBackend();
+    await setBackend('wasm');
+    try {
+      const memory = memoryOf(engine().backend as BackendWasm);
+      expect(memory).not.toBeNull();
+      expect(conv2DFilterGradOn(memory!, 4, 2)).toBeTypeOf('function'); // so the cases below take it
+    } finally {
+      await setBackend(previous);
+    }
+  });
+
+  it('matches the cpu backend for every block size, stride and padding', async () => {
+    const rng = createRng(4242);
+    const failures: string[] = [];
+    const worst = { ratio: 0, relative: 0 };
+    for (let i = 0; i < 48; i++) {
+      const ci = pick(rng, [1, 2, 3, 4, 6, 8, 16]), co = pick(rng, [4, 8, 12, 16, 32]);
+      const x: [number, number, number, number] = [int(rng, 1, 3), int(rng, 1, 15), int(rng, 1, 15), ci];
+      const kh = Math.min(x[1], pick(rng, [1, 2, 3, 5])), kw = Math.min(x[2], pick(rng, [1, 2, 3, 5]));
+      const strides: [number, number] = [pick(rng, [1, 2, 3]), pick(rng, [1, 2])];
+      const pad = pick(rng, ['same', 'valid', [[0, 0], [int(rng, 0, 2), int(rng, 0, 2)], [int(rng, 0, 2), int(rng, 0, 2)], [0, 0]]] as const);
+      const filterShape: [number, number, number, number] = [kh, kw, ci, co];
+      const dyShape = backend_util.computeConv2DInfo(x, filterShape, strides, 1, pad as backend_util.ExplicitPadding | 'same' | 'valid').outShape;
+      const attrs = { strides, pad, dataFormat: 'NHWC' as const, filterShape };
+      const r = await compareWithCpu(
+        { x: { data: values(rng, size(x)), shape: x }, dy: { data: values(rng, size(dyShape)), shape: dyShape } },
+        (t) => engine().runKernel('Conv2DBackpropFilter', { x: t.x!, dy: t.dy! }, attrs) as Tensor,
+        TOL,
+      );
+      worst.ratio = Math.max(worst.ratio, r.ratio);
+      worst.relative = Math.max(worst.relative, r.relative);
+      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${x}] f=[${filterShape}] s=${strides} pad=${JSON.stringify(pad)}: ${JSON.stringify(r)}`);
+    }
+    console.log(`SIMD Conv2DBackpropFilter: worst element at ${worst.ratio.toFixed(3)} of the tolerance, worst max-relative error ${worst.relative.toExponential(2)}`);
+    expect(failures).toEqual([]);
+  });
+});
