@@ -74,7 +74,7 @@ async function start(): Promise<void> {
       { class: 'facts' },
       h('li', {}, h('span', {}, 'unpruned accuracy'), h('strong', {}, formatAccuracy(meanAccuracy))),
       h('li', {}, h('span', {}, 'pruned layer'), h('strong', {}, `${results.layer.name} · ${channels} ch`)),
-      h('li', {}, h('span', {}, 'criteria'), h('strong', {}, results.summary.map((s) => s.criterion).join(', '))),
+      h('li', {}, h('span', {}, 'criteria'), h('strong', {}, [...new Set(results.summary.map((s) => s.criterion))].join(', '))),
       h('li', {}, h('span', {}, results.seedRuns.length > 1 ? 'seeds' : 'seed'), h('strong', {}, results.seedRuns.map((r) => r.seed).join(', '))),
       h('li', {}, h('span', {}, 'test pairs'), h('strong', {}, formatCount(results.dataset.test.pairs))),
       h('li', {}, h('span', {}, 'backend'), h('strong', {}, results.backend.name)),

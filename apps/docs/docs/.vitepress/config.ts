@@ -20,6 +20,17 @@ export default defineConfig({
   cleanUrls: true,
   // The live report is a static site of its own in public/report/ (the built viewer and a run folder).
   ignoreDeadLinks: [/^\/report\//],
+  markdown: {
+    // A link to the live report must load it as a page: VitePress's router would look for a docs page there and
+    // show its 404. The router leaves links with a target alone.
+    config(md) {
+      md.core.ruler.push('live-report-links', (state) => {
+        for (const token of state.tokens.flatMap((t) => [t, ...(t.children ?? [])])) {
+          if (token.type === 'link_open' && token.attrGet('href')?.startsWith('/report/')) token.attrSet('target', '_self');
+        }
+      });
+    },
+  },
   lastUpdated: false,
   // Browsers ask for /favicon.ico unless the page names an icon.
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
