@@ -35,6 +35,14 @@ describe('parseArgs', () => {
     expect(c).toMatchObject({ quantize: 'uint8', fineTuneEpochs: 2, strategy: 'global', out: 'out', data: 'imgs' });
   });
 
+  it('takes the progress modes the experiment takes (one flag for both), default auto, and refuses others', () => {
+    expect(parseArgs(['net', '-r', '0.1']).progress).toBe('auto');
+    for (const mode of ['auto', 'bars', 'lines', 'none'] as const) expect(parseArgs(['net', '-r', '0.1', '--progress', mode]).progress).toBe(mode);
+    const error = fails(['net', '-r', '0.1', '--progress', 'dots']);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect(error.message).toContain("'dots' is invalid");
+  });
+
   it('reads targets as a fraction of the model, an absolute count with a suffix, or milliseconds', () => {
     expect(parseTarget('params=50%')).toEqual({ kind: 'params', fraction: 0.5 });
     expect(parseTarget('macs=1.5M')).toEqual({ kind: 'macs', count: 1.5e6 });
