@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError } from '@prune/cli/process';
+import { ConfigError, userCwd } from '@prune/cli/process';
 import { formatIssuePath } from '@prune/report';
 import { runConfigSchema, type RunConfig } from './runConfigSchema.js';
 import { CRITERION_DESCRIPTIONS } from './criterionNames.js';
@@ -70,11 +70,6 @@ function parseFlagValue(spec: FlagSpec, value: string): unknown {
     default:
       return value;
   }
-}
-
-/** Working directory of the user: pnpm runs scripts in the package folder but keeps the caller's in INIT_CWD. */
-export function userCwd(): string {
-  return process.env.INIT_CWD ?? process.cwd();
 }
 
 /** The commander program with every option, its default and --config; `--help` lists them all. */

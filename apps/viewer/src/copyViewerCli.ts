@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { userCwd } from '@prune/cli/process';
 import { copyViewer } from './copyViewer';
 
 // pnpm --filter @prune/viewer run copy -- <runDir>: puts the built viewer beside a run's files.
@@ -7,5 +8,5 @@ if (!dir) {
   console.error('usage: copy <runDir>');
   process.exit(2);
 }
-const entries = await copyViewer(resolve(process.env.INIT_CWD ?? process.cwd(), dir), { log: (l) => console.log(l) });
+const entries = await copyViewer(resolve(userCwd(), dir), { log: (l) => console.log(l) });
 console.log(`Copied ${entries.join(', ')} into ${dir}`);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { latestRun, serveRun } from './serveRun';
 import { ensureViewerBuilt, VIEWER_ROOT } from './viewerDist';
-import { watchLauncher } from '@prune/cli/process';
+import { userCwd, watchLauncher } from '@prune/cli/process';
 
 // pnpm viewer [runDir] [--port 4173] [--host 127.0.0.1]: serves the latest run (or the given one) with the page.
 const { values, positionals } = parseArgs({
@@ -15,9 +15,8 @@ if (values.help) {
   console.log(`Usage: pnpm viewer [runDir] [--port 4173] [--host 127.0.0.1]\nServes a run folder (default: the newest under ${runsDir}) with the viewer page.`);
   process.exit(0);
 }
-const cwd = process.env.INIT_CWD ?? process.cwd();
 const asked = positionals.find((p) => p !== '--');
-const runDir = asked ? resolve(cwd, asked) : latestRun(runsDir);
+const runDir = asked ? resolve(userCwd(), asked) : latestRun(runsDir);
 if (!runDir) {
   console.error(`No run folder found under ${runsDir}. Run \`pnpm experiment\` first, or pass a run folder: pnpm viewer <runDir>`);
   process.exit(1);

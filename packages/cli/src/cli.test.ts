@@ -12,8 +12,8 @@ const work = mkdtempSync(join(tmpdir(), 'prune-bin-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The bin as a user runs it (through tsx on the sources), with its exit code and both streams. */
-function prune(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(join(root, 'node_modules/.bin/tsx'), ['--conditions=@prune/source', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, PRUNE_DEBUG: '' } });
+function prune(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(root, 'node_modules/.bin/tsx'), ['--conditions=@prune/source', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, PRUNE_DEBUG: '', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,5 +49,20 @@ describe('the prune command', () => {
     const missing = prune([join(work, 'nowhere'), '--ratio', '0.3']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: loading .*nowhere\/model.json: no such file$/m);
+  });
+
+  it("run as the package's own `cli` script, paths are the caller's folder's (INIT_CWD), not the package's", async () => {
+    const model = ZOO.vgg.build({ seed: 1 });
+    await fileSystem(join(work, 'vgg')).save!(await modelArtifacts(model));
+    model.dispose();
+    const script = { npm_package_name: '@prune/cli', npm_lifecycle_event: 'cli', INIT_CWD: work };
+    const r = prune(['vgg', '--ratio', '0.25', '-o', 'vgg-out', '--latency-runs', '1'], script);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'vgg-out', 'report.json'), 'utf8')).strategy).toBe('uniform');
+    // Any other script (a user's own, or this package's tests) leaves the working directory alone.
+    const other = prune(['vgg', '--ratio', '0.25'], { ...script, npm_lifecycle_event: 'test' });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/^error: loading vgg\/model.json: no such file$/m);
   });
 });

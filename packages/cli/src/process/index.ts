@@ -6,4 +6,5 @@
  */
 export { ConfigError } from '../configError';
 export { parseOrExitCode } from './parseOrExitCode';
+export { userCwd } from './userCwd';
 export { watchLauncher } from './watchLauncher';
