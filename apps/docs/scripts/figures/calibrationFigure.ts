@@ -7,8 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { createMaskEvaluator, criterionByName, rankChannels, scoreChannels, spearmanCorrelation } from '@prune/core';
 import { selectBackend } from '@prune/backend';
-import { CHART_FONT, chartConfig } from '@prune/report';
-import { loadPublishedRun, writeFigure } from './publishedRun';
+import { loadPublishedRun, reportLook, writeFigure } from './publishedRun';
 
 const PAIRS = [4, 8, 16, 32, 64, 128, 256, 512, 1000];
 const DRAWS = 10;
@@ -81,7 +80,7 @@ const panel = (title: string, mid: string, lo: string, hi: string, format: strin
 });
 const file = await writeFigure('calibration', {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  config: { ...chartConfig(), font: CHART_FONT },
+  config: reportLook(run.results),
   title: {
     text: `How many images a ranking of ${layer} needs`,
     subtitle: `random subsets of the published run's ${count} test pairs, ${DRAWS} draws per size (median and range), against the ranking on all of them`,

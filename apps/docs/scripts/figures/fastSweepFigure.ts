@@ -7,8 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { cpus, loadavg } from 'node:os';
 import { naiveSweep, sweepChannels } from '@prune/core';
 import { selectBackend } from '@prune/backend';
-import { CHART_FONT, chartConfig, kAxisValues } from '@prune/report';
-import { loadPublishedRun, writeFigure } from './publishedRun';
+import { loadPublishedRun, reportLook, writeFigure } from './publishedRun';
 
 const TOLERANCE = 1e-5;
 const FAST = 'fast sweep (sweepChannels)';
@@ -42,7 +41,7 @@ const rows = naive.points.map((p, i) => {
 if (rows.some((r) => r.diff > TOLERANCE)) throw new Error(`fastSweepFigure: a probability differs by more than ${TOLERANCE}`);
 
 const channels = run.index.channels;
-const kAxis = { title: 'K (channels pruned)', scale: { domain: [1, channels - 1], nice: false }, axis: { values: kAxisValues(channels).filter((k) => k > 0), format: 'd' } };
+const kAxis = { title: 'K (channels pruned)', scale: { domain: [1, channels - 1], nice: false }, axis: { values: [...Array.from({ length: Math.ceil(channels / 4) }, (_, i) => 4 * i).filter((k) => k > 0 && k < channels - 1), channels - 1], format: 'd' } };
 const accuracy = {
   width: 330,
   height: 230,
@@ -72,7 +71,7 @@ const difference = {
 const ratio = naive.seconds / fast.seconds;
 const file = await writeFigure('fast-sweep', {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  config: { ...chartConfig(), font: CHART_FONT },
+  config: reportLook(run.results),
   title: {
     text: `The fast sweep gives the naive sweep's numbers (${layer})`,
     subtitle: [

@@ -8,13 +8,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setBackend } from '@tensorflow/tfjs-core';
 import { channelGroups, type ChannelGroup } from '@prune/core';
-import { CHART_FONT } from '@prune/report';
 import { residualBlock } from '../../examples/pruningGroups';
 import { figuresDir } from './publishedRun';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
 const NODE = { width: 250, height: 28, rowGap: 18, x: 24 };
 const WIDTH = 660;
+/** The charts' font (DejaVu Sans, which the experiment's PNGs use), then the browser's. */
+const FONT = 'DejaVu Sans, Verdana, sans-serif';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x}" y="${y}" ${attrs}>${esc(s)}</text>`;
@@ -108,7 +109,7 @@ for (const r of refused) {
   y += lines.length * 15 + 8;
 }
 const svg = [
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y + 4}" viewBox="0 0 ${WIDTH} ${y + 4}" font-family="${CHART_FONT}">`,
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y + 4}" viewBox="0 0 ${WIDTH} ${y + 4}" font-family="${FONT}">`,
   `<rect width="${WIDTH}" height="${y + 4}" fill="#fff"/>`,
   ...parts,
   '</svg>',

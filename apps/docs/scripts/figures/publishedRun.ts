@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { fileSystem } from '@prune/core/node';
-import { parseResults, parseWithSchema, renderSvg, viewerDataIndexSchema, type Results, type ViewerDataIndex } from '@prune/report';
+import { accuracyVsKSpec, parseResults, parseWithSchema, renderSvg, viewerDataIndexSchema, type Results, type ViewerDataIndex } from '@prune/report';
 import { loadSiameseFrom } from '@prune/siamese';
 
 export const reportDir = resolve(import.meta.dirname, '../../docs/public/report');
@@ -44,6 +44,11 @@ export async function loadPublishedRun(dir = reportDir): Promise<PublishedRun> {
   const inputs = tf.tidy(() => [0, 1].map((row) => tf.gather(images, pairs.subarray(row * count, (row + 1) * count))) as [tf.Tensor4D, tf.Tensor4D]);
   images.dispose();
   return { results, index, model, inputs, labels: bytesOf(data(index.labels.file)).slice() };
+}
+
+/** The report's chart look (fonts, grid, colours), taken from its own accuracy chart, so these figures match it. */
+export function reportLook(results: Results): unknown {
+  return accuracyVsKSpec(results).config;
 }
 
 /** Renders a Vega-Lite spec with the report's renderer (the one every run's figures use) to figures/<name>.svg. */
