@@ -6,15 +6,21 @@ const percent = (fraction: number): string => `${(fraction * 100).toFixed(fracti
 
 /** The headline sentence for a choice of curve and K. */
 export function headlineText(results: Results, headline: Headline): string {
+  const latency = headline.latencyMs;
   const saved = [
     headline.params ? `${percent(headline.params.saved)} of the parameters` : null,
     headline.macs ? `${percent(headline.macs.saved)} of the MACs` : null,
-    headline.latencyMs ? `${percent(headline.latencyMs.saved)} of the latency` : null,
+    latency && latency.saved >= 0 ? `${percent(latency.saved)} of the latency` : null,
   ].filter((s): s is string => s !== null);
   const lost = headline.lost >= 0 ? `for ${(headline.lost * 100).toFixed(2)} points of accuracy` : `and gains ${(-headline.lost * 100).toFixed(2)} points of accuracy`;
   const what = `Pruning ${headline.k} of ${headline.channels} ${results.layer.name} channels by ${headline.curve}`;
-  return saved.length ? `${what} saves ${listJoin(saved)} ${lost} (${formatAccuracy(headline.baseline)} → ${formatAccuracy(headline.accuracy)}).` : `${what} ${lost}.`;
+  const accuracy = `(${formatAccuracy(headline.baseline)} → ${formatAccuracy(headline.accuracy)})`;
+  // A timed latency can grow (narrow layers can fall off a backend's fast kernels): said as such, never "saves -50%".
+  const slower = latency && latency.saved < 0 ? `; its measured latency grew ${percent(-latency.saved)} (${ms(latency.before)} → ${ms(latency.after)})` : '';
+  return saved.length ? `${what} saves ${listJoin(saved)} ${lost} ${accuracy}${slower}.` : `${what} ${lost} ${accuracy}${slower}.`;
 }
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 function listJoin(items: string[]): string {
   return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

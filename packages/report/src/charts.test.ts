@@ -119,6 +119,9 @@ describe('the trade-off chart and the headline', () => {
     const at = params.find((v) => v.curve === 'l1' && v.k === 10)!;
     expect(at.percent).toBeCloseTo((100 * (225_000 - 10 * 4000)) / 225_000, 9);
     expect(at.accuracy).toBe(results.summary[1]!.mean[10]);
+    // Timed latency is drawn as points (a line in K order would zigzag with its noise); counted costs as lines.
+    const marks = spec.hconcat.map((p) => (p.layer[0] as unknown as { mark: { type: string } }).mark.type);
+    expect(marks).toEqual(['line', 'line', 'point']);
     const svg = await renderSvg(tradeoffSpec(results));
     for (const t of ['parameters (% of unpruned)', 'MACs per pair (% of unpruned)', 'latency per batch (% of unpruned)']) expect(svg).toContain(t);
   });

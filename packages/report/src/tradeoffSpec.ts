@@ -62,9 +62,11 @@ export function tradeoffSpec(results: Results, options: TradeoffChartOptions = {
       layer: [
         {
           data: { values },
-          mark: { type: 'line', strokeWidth: 1.6, point: { filled: true, size: 18 } },
+          // Latency is timed, not counted: its noise would zigzag a line drawn in K order, so it gets points only.
+          mark: m.key === 'latencyMs' ? { type: 'point', filled: true, size: 22 } : { type: 'line', strokeWidth: 1.6, point: { filled: true, size: 18 } },
           encoding: {
-            x: { field: 'percent', type: 'quantitative', title: m.title, scale: { zero: false, reverse: true } },
+            // Five ticks: at ten, "100" and "90" overlapped in a 220-pixel panel.
+            x: { field: 'percent', type: 'quantitative', title: m.title, scale: { zero: false, reverse: true }, axis: { tickCount: 5 } },
             y: { field: 'accuracy', type: 'quantitative', title: 'test pair accuracy', scale: { zero: false } },
             color: { field: 'curve', type: 'nominal', title: 'curve', scale: { domain }, legend: { orient: 'bottom', columns: legendColumns, labelLimit } },
             order: { field: 'k', type: 'quantitative' },
