@@ -21,7 +21,15 @@ export interface Progress {
 }
 
 /** Where progress is written: stderr, or anything with `write` (and `isTTY` for `auto`). */
-export type ProgressStream = NodeJS.WritableStream | { write(text: string): unknown; isTTY?: boolean };
+export type ProgressStream = NodeJS.WritableStream | ProgressSink;
+
+/** The least a progress stream needs: a `write`, and `isTTY` when `auto` should draw bars. */
+export interface ProgressSink {
+  /** Receives each chunk of text (lines end with a newline; bars rewrite the line). */
+  write(text: string): unknown;
+  /** True on a terminal: `auto` then draws bars. */
+  isTTY?: boolean;
+}
 
 /**
  * Formats seconds as `42s`, `3m05s` or `1h02m` (`?` when unknown).

@@ -9,6 +9,6 @@ export { parseOrExitCode } from './parseOrExitCode';
 export { userCwd } from './userCwd';
 export { watchLauncher } from './watchLauncher';
 export { createProgress, formatDuration } from './createProgress';
-export type { Progress, ProgressStream, ProgressTask } from './createProgress';
+export type { Progress, ProgressSink, ProgressStream, ProgressTask } from './createProgress';
 export { progressOption } from './progressOption';
 export type { ProgressMode } from './progressOption';
