@@ -17,7 +17,8 @@ export function headlineText(results: Results, headline: Headline): string {
   const accuracy = `(${formatAccuracy(headline.baseline)} → ${formatAccuracy(headline.accuracy)})`;
   // A timed latency can grow (narrow layers can fall off a backend's fast kernels): said as such, never "saves -50%".
   const slower = latency && latency.saved < 0 ? `; its measured latency grew ${percent(-latency.saved)} (${ms(latency.before)} → ${ms(latency.after)})` : '';
-  return saved.length ? `${what} saves ${listJoin(saved)} ${lost} ${accuracy}${slower}.` : `${what} ${lost} ${accuracy}${slower}.`;
+  const saves = saved.length ? ` saves ${listJoin(saved)}` : '';
+  return `${what}${saves} ${lost} ${accuracy}${slower}.`;
 }
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
