@@ -1,8 +1,10 @@
-import { cast, equal, greaterEqual, keep, mean, reshape, sum, train, type Optimizer, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
-import { metrics, type LayersModel } from '@tensorflow/tfjs-layers';
-import { pairBatches, type PairSet } from '@prune/mnist-pairs';
+import { train, type Optimizer, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { PairSet } from '@prune/mnist-pairs';
 import { seedDropoutLayers } from './seededDropout';
 import { seedStream } from './seeds';
+import { siameseLoss } from './siameseLoss';
+import { runTraining, type Stepper, type TrainSettings } from './trainingLoop';
 
 /** Options of {@link trainSiamese}; every default is the lab's. */
 export interface TrainOptions {
@@ -66,6 +68,8 @@ export interface TrainHistory {
   epochs: EpochProgress[];
   /** Wall time of the whole run in seconds. */
   seconds: number;
+  /** Model replicas that shared each batch: 1 when trained on this thread (`trainSiameseParallel` runs more). */
+  replicas: number;
 }
 
 /**
@@ -90,100 +94,39 @@ export interface TrainHistory {
  * ```
  */
 export async function trainSiamese(model: LayersModel, pairs: PairSet, options: TrainOptions = {}): Promise<TrainHistory> {
-  const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 64;
-  const learningRate = options.learningRate ?? 1e-3;
-  const seed = options.seed ?? 42;
-  checkTrainOptions(model, pairs, epochs, batchSize, learningRate, seed);
-  const { signal, onBatch, onEpoch } = options;
-  signal?.throwIfAborted();
+  return runTraining(model, pairs, options, async (settings) => localStepper(model, options.optimizer, settings));
+}
 
+/** Steps on this thread's backend: one `minimize` per batch. */
+export function localStepper(model: LayersModel, given: Optimizer | undefined, { learningRate, dropoutSeed }: TrainSettings): Stepper {
   // PyTorch's Adam defaults (tfjs would take epsilon 1e-7).
-  const optimizer = options.optimizer ?? train.adam(learningRate, 0.9, 0.999, 1e-8);
+  const optimizer = given ?? train.adam(learningRate, 0.9, 0.999, 1e-8);
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  const root = seedStream(seed);
-  const shuffleSeeds = seedStream(root());
-  const restoreDropout = seedDropoutLayers(model, seedStream(root()));
-  const batches = Math.ceil(pairs.count / batchSize);
-  const history: TrainHistory = { epochs: [], seconds: 0 };
-  const started = now();
-  try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const epochStarted = now();
-      let lossSum = 0;
-      let correctSum = 0;
-      let batch = 0;
-      let batchStarted = epochStarted;
-      const iterator = pairBatches(pairs, { batchSize, shuffle: options.shuffle ?? true, seed: shuffleSeeds() });
+  const restoreDropout = seedDropoutLayers(model, seedStream(dropoutSeed));
+  return {
+    async step(b) {
+      let correct: Tensor | undefined;
+      const cost = optimizer.minimize(
+        () => {
+          const out = siameseLoss(model, b);
+          correct = out.correct;
+          return out.loss;
+        },
+        true,
+        variables,
+      );
       try {
-        for (const b of iterator) {
-          let correct: Tensor | undefined;
-          let cost: Scalar | null = null;
-          try {
-            cost = optimizer.minimize(
-              () => {
-                const p = model.apply([b.left, b.right], { training: true }) as Tensor; // [B, 1]
-                const y = reshape(b.labels, [-1, 1]); // [B, 1]
-                correct = keep(sum(cast(equal(greaterEqual(p, 0.5), cast(y, 'bool')), 'float32')));
-                return mean(metrics.binaryCrossentropy(y, p)) as Scalar;
-              },
-              true,
-              variables,
-            );
-            if (cost == null || correct == null) throw new Error('trainSiamese: the optimiser returned no loss');
-            const [lossValue, correctValue] = await Promise.all([cost.data(), correct.data()]);
-            const loss = lossValue[0] as number;
-            const right = correctValue[0] as number;
-            if (!Number.isFinite(loss)) throw new Error(`trainSiamese: loss became ${loss} at epoch ${epoch}, batch ${batch + 1}`);
-            lossSum += loss * b.size;
-            correctSum += right;
-            batch++;
-            const t = now();
-            await onBatch?.({ epoch, batch, batches, size: b.size, loss, accuracy: right / b.size, pairsPerSecond: b.size / ((t - batchStarted) / 1000) });
-          } finally {
-            b.left.dispose();
-            b.right.dispose();
-            b.labels.dispose();
-            cost?.dispose();
-            correct?.dispose();
-          }
-          await yieldToEventLoop(); // lets an abort (or a UI) get through between batches
-          signal?.throwIfAborted();
-          batchStarted = now();
-        }
+        if (cost == null || correct == null) throw new Error('trainSiamese: the optimiser returned no loss');
+        const [loss, right] = await Promise.all([cost.data(), correct.data()]);
+        return { loss: loss[0] as number, correct: right[0] as number };
       } finally {
-        iterator.return(undefined); // release the generator if we left early
+        cost?.dispose();
+        correct?.dispose();
       }
-      const seconds = (now() - epochStarted) / 1000;
-      const progress: EpochProgress = { epoch, epochs, loss: lossSum / pairs.count, accuracy: correctSum / pairs.count, pairsPerSecond: pairs.count / seconds, seconds };
-      history.epochs.push(progress);
-      await onEpoch?.(progress);
-      signal?.throwIfAborted();
-    }
-  } finally {
-    restoreDropout();
-    if (options.optimizer == null) optimizer.dispose();
-    history.seconds = (now() - started) / 1000;
-  }
-  return history;
-}
-
-function checkTrainOptions(model: LayersModel, pairs: PairSet, epochs: number, batchSize: number, learningRate: number, seed: number): void {
-  if (model.inputs.length !== 2 || model.outputs.length !== 1) {
-    throw new Error(`trainSiamese: model '${model.name}' must have 2 inputs and 1 output, has ${model.inputs.length} and ${model.outputs.length}`);
-  }
-  if (!Number.isInteger(pairs.count) || pairs.count < 1) throw new Error(`trainSiamese: pairs.count must be a positive integer, got ${pairs.count}`);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`trainSiamese: options.epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`trainSiamese: options.batchSize must be a positive integer, got ${batchSize}`);
-  if (!(learningRate >= 0)) throw new Error(`trainSiamese: options.learningRate must be >= 0, got ${learningRate}`);
-  if (!Number.isInteger(seed)) throw new Error(`trainSiamese: options.seed must be an integer, got ${seed}`);
-}
-
-function now(): number {
-  return performance.now();
-}
-
-function yieldToEventLoop(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+    },
+    async close() {
+      restoreDropout();
+      if (given == null) optimizer.dispose();
+    },
+  };
 }

@@ -1,0 +1,90 @@
+// A replica of the model in a worker thread: gradients of its share of each batch, then the summed step.
+import { parentPort } from 'node:worker_threads';
+import { tensor, tensor1d, tensor4d, train, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { selectBackend } from '@prune/backend';
+import { siameseFromArtifacts } from '../modelArtifacts';
+import { seedDropoutLayers } from '../seededDropout';
+import { seedStream } from '../seeds';
+import { siameseLoss } from '../siameseLoss';
+import type { FromWorker, ToWorker } from './workerProtocol';
+
+const SIDE = 28;
+const port = parentPort!;
+let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer } | undefined;
+
+function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+async function init({ artifacts, dropoutSeed, adam }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+  // One thread per replica: the replicas are the parallelism.
+  const { reason } = await selectBackend('wasm', { threads: 1 });
+  const model = await siameseFromArtifacts(artifacts).catch((error: unknown) => {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not rebuild the model in its worker thread (${why}); layer classes registered only on the main thread are unknown there: train with threads: 1`);
+  });
+  seedDropoutLayers(model, seedStream(dropoutSeed));
+  const variables = model.trainableWeights.map((w) => w.read() as Variable);
+  replica = { model, variables, optimizer: train.adam(adam.learningRate, adam.beta1, adam.beta2, adam.epsilon) };
+  return { type: 'ready', backend: reason };
+}
+
+function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'gradients' }>): FromWorker {
+  const { model, variables } = replica!;
+  const size = labels.length;
+  const batch = { left: tensor4d(left, [size, SIDE, SIDE, 1]), right: tensor4d(right, [size, SIDE, SIDE, 1]), labels: tensor1d(labels) };
+  let correct: ReturnType<typeof siameseLoss>['correct'] | undefined;
+  try {
+    const { value, grads } = variableGrads(() => {
+      const out = siameseLoss(model, batch, total);
+      correct = out.correct;
+      return out.loss;
+    }, variables);
+    const out = variables.map((v) => grads[v.name]!.dataSync() as Float32Array);
+    const loss = value.dataSync()[0]!;
+    value.dispose();
+    for (const g of Object.values(grads)) g.dispose();
+    return { type: 'gradients', gradients: out, loss, correct: correct!.dataSync()[0]! };
+  } finally {
+    correct?.dispose();
+    batch.left.dispose();
+    batch.right.dispose();
+    batch.labels.dispose();
+  }
+}
+
+function apply({ gradients: summed }: Extract<ToWorker, { type: 'apply' }>): void {
+  const { variables, optimizer } = replica!;
+  const named: NamedTensorMap = {};
+  variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
+  optimizer.applyGradients(named);
+  for (const t of Object.values(named)) t.dispose();
+}
+
+function weights(): FromWorker {
+  return { type: 'weights', values: replica!.model.getWeights().map((w) => w.dataSync() as Float32Array) };
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'init':
+      return reply(await init(message));
+    case 'gradients': {
+      const out = gradients(message);
+      return reply(out, out.type === 'gradients' ? out.gradients.map((g) => g.buffer as ArrayBuffer) : []);
+    }
+    case 'apply':
+      return apply(message);
+    case 'weights':
+      return reply(weights());
+  }
+}
+
+// Messages are handled one after another: an `apply` must land before the next batch's gradients.
+let queue = Promise.resolve();
+port.on('message', (message: ToWorker) => {
+  queue = queue.then(() => handle(message)).catch((error: unknown) => {
+    reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  });
+});

@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { input, layers, model as tfModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSiameseModel } from '../createSiameseModel';
+import { evaluateSiamese } from '../predictPairs';
+import { syntheticPairs } from '../test-utils/syntheticSplit';
+import { trainSiamese, type BatchProgress } from '../trainSiamese';
+import { trainSiameseParallel } from './trainSiameseParallel';
+
+const train = syntheticPairs(300, 320, 7);
+const test = syntheticPairs(100, 200, 8);
+
+function weightsOf(model: ReturnType<typeof createSiameseModel>): Float32Array[] {
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
+}
+
+afterEach(async () => {
+  await tf.setBackend('wasm');
+});
+
+describe('trainSiameseParallel', () => {
+  it('takes the step of full-batch training: the same loss and update to float rounding, without dropout', async () => {
+    // Without dropout the replicas' summed gradients are the full batch's; only the order of float sums differs.
+    // One step of 320 pairs: Adam's first update is ±learningRate per weight (its sign is the gradient's), so
+    // weights differ only where a gradient is within rounding of 0.
+    const run = async (threads: number) => {
+      const model = createSiameseModel({ seed: 4, dropout: 0 });
+      const initial = weightsOf(model).map((w) => w.slice());
+      const options = { epochs: 1, batchSize: 320, seed: 2, learningRate: 1e-3 };
+      const history = threads === 0 ? await trainSiamese(model, train, options) : await trainSiameseParallel(model, train, { ...options, threads });
+      const updates = weightsOf(model).map((w, i) => w.map((x, j) => x - initial[i]![j]!));
+      model.dispose();
+      return { updates, history };
+    };
+    const reference = await run(0);
+    const moved = reference.updates.reduce((n, u) => n + u.filter((x) => Math.abs(x) > 5e-4).length, 0);
+    const total = reference.updates.reduce((n, u) => n + u.length, 0);
+    expect(moved).toBeGreaterThan(total / 2);
+    for (const threads of [2, 3]) {
+      const { updates, history } = await run(threads); // 3 replicas: shards of 106, 107, 107
+      expect(history.replicas).toBe(threads);
+      expect(history.epochs[0]!.loss).toBeCloseTo(reference.history.epochs[0]!.loss, 6);
+      expect(history.epochs[0]!.accuracy).toBe(reference.history.epochs[0]!.accuracy);
+      const differing = updates.reduce((n, u, i) => n + u.filter((x, j) => Math.abs(x - reference.updates[i]![j]!) > 1e-6).length, 0);
+      expect(differing / total).toBeLessThan(1e-3);
+    }
+  });
+
+  it('learns, reports every batch, gives the same model for a seed and thread count, and leaks nothing', async () => {
+    const run = async (seed: number) => {
+      const model = createSiameseModel({ seed: 3 });
+      const batches: BatchProgress[] = [];
+      const start = tf.memory().numTensors;
+      const history = await trainSiameseParallel(model, train, { epochs: 3, batchSize: 50, seed, threads: 2, onBatch: (b) => void batches.push(b) });
+      expect(tf.memory().numTensors).toBe(start);
+      const evaluation = await evaluateSiamese(model, test);
+      const weights = weightsOf(model);
+      model.dispose();
+      return { history, batches, evaluation, weights };
+    };
+    const a = await run(1);
+    const b = await run(1);
+    const c = await run(5);
+    expect(a.batches.map((x) => `${x.epoch}.${x.batch}/${x.batches}:${x.size}`).slice(0, 7)).toEqual(['1.1/7:50', '1.2/7:50', '1.3/7:50', '1.4/7:50', '1.5/7:50', '1.6/7:50', '1.7/7:20']);
+    expect(a.batches).toHaveLength(21);
+    expect(a.history.epochs[2]!.loss).toBeLessThan(a.history.epochs[0]!.loss);
+    expect(a.evaluation.accuracy).toBeGreaterThan(0.9);
+    expect(b.weights).toEqual(a.weights);
+    expect(b.history.epochs.map((e) => e.loss)).toEqual(a.history.epochs.map((e) => e.loss));
+    expect(c.weights).not.toEqual(a.weights);
+  });
+
+  it('is trainSiamese itself for one thread and off wasm', async () => {
+    const run = async (f: (m: ReturnType<typeof createSiameseModel>) => Promise<unknown>) => {
+      const model = createSiameseModel({ seed: 6 });
+      const history = (await f(model)) as { replicas: number };
+      const weights = weightsOf(model);
+      model.dispose();
+      return { weights, replicas: history.replicas };
+    };
+    const options = { epochs: 1, batchSize: 80, seed: 4 };
+    const reference = await run((m) => trainSiamese(m, train, options));
+    const one = await run((m) => trainSiameseParallel(m, train, { ...options, threads: 1 }));
+    expect(one).toEqual(reference);
+    await tf.setBackend('cpu');
+    const few = syntheticPairs(20, 8, 3); // the cpu backend takes seconds per pair
+    const onCpu = await run((m) => trainSiameseParallel(m, few, { ...options, threads: 2 }));
+    const cpuReference = await run((m) => trainSiamese(m, few, options));
+    expect(onCpu).toEqual(cpuReference);
+  });
+
+  it('stops when aborted, with the reason, and keeps what was trained', async () => {
+    const model = createSiameseModel({ seed: 2 });
+    const initial = weightsOf(model).map((w) => w.slice());
+    const controller = new AbortController();
+    let seen = 0;
+    const training = trainSiameseParallel(model, train, {
+      epochs: 5,
+      batchSize: 32,
+      threads: 2,
+      signal: controller.signal,
+      onBatch: (p) => {
+        seen++;
+        if (p.batch === 3) controller.abort(new Error('stop here'));
+      },
+    });
+    await expect(training).rejects.toThrow('stop here');
+    expect(seen).toBe(3);
+    expect(weightsOf(model)).not.toEqual(initial);
+    model.dispose();
+  });
+
+  it('names bad thread counts and a model the replicas cannot rebuild', async () => {
+    const model = createSiameseModel();
+    await expect(trainSiameseParallel(model, train, { threads: 0 })).rejects.toThrow(/options\.threads must be a positive integer, got 0/);
+    await expect(trainSiameseParallel(model, train, { threads: 1.5 })).rejects.toThrow(/options\.threads/);
+    model.dispose();
+    // A layer class registered on this thread only: the replicas cannot rebuild the model.
+    class Doubling extends layers.Layer {
+      static className = 'TestDoubling';
+      override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.mul(Array.isArray(x) ? x[0]! : x, 2);
+      }
+    }
+    tf.serialization.registerClass(Doubling);
+    const left = input({ shape: [28, 28, 1] });
+    const right = input({ shape: [28, 28, 1] });
+    const joined = layers.flatten().apply(layers.concatenate().apply([left, right])) as SymbolicTensor;
+    const out = layers.dense({ units: 1, activation: 'sigmoid' }).apply(new Doubling({}).apply(joined)) as SymbolicTensor;
+    const custom = tfModel({ inputs: [left, right], outputs: out });
+    await expect(trainSiameseParallel(custom, train, { threads: 2, epochs: 1 })).rejects.toThrow(/replica 0 .*TestDoubling.*threads: 1/s);
+    custom.dispose();
+  });
+});

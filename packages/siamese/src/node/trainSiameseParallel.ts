@@ -1,0 +1,123 @@
+import { getBackend, tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { defaultThreadCount } from '@prune/backend';
+import type { PairBatch, PairSet } from '@prune/mnist-pairs';
+import { siameseToArtifacts } from '../modelArtifacts';
+import { seedStream } from '../seeds';
+import { runTraining, type StepOutcome, type Stepper, type TrainSettings } from '../trainingLoop';
+import { trainSiamese, type TrainHistory, type TrainOptions } from '../trainSiamese';
+import { Replica } from './replica';
+import type { AdamConfig } from './workerProtocol';
+
+/** Options of {@link trainSiameseParallel}: those of `trainSiamese` (without `optimizer`) and the thread count. */
+export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
+  /**
+   * Model replicas, one worker thread each, that share every batch (default: every core, as `defaultThreadCount`).
+   * 1 trains on this thread, exactly as `trainSiamese`.
+   */
+  threads?: number;
+}
+
+/**
+ * Trains a Siamese model in place as `trainSiamese` does, on every core: each batch is split between `threads`
+ * replicas of the model in worker threads (wasm, one thread each), their gradients are summed in replica order
+ * and every replica takes the same Adam step, so a seed and a thread count give the same model run after run.
+ * The replicas' dropout masks are drawn from the seed per replica, so another thread count trains differently.
+ * Runs on this thread instead when the backend is not wasm (tfjs-node uses every core itself) or `threads` is 1.
+ *
+ * @param model - a Siamese model (`createSiameseModel` or loaded); its weights are replaced by the trained ones.
+ * @param pairs - the training pairs (`makePairs`).
+ * @param options - `threads`, and `trainSiamese`'s `epochs`, `batchSize`, `learningRate`, `seed`, `shuffle`, `signal`, `onBatch`, `onEpoch`.
+ * @returns Each epoch's loss, accuracy and throughput, and the number of replicas that trained.
+ *
+ * @example
+ * ```ts
+ * import { selectBackend } from '@prune/backend';
+ * import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+ * import { loadMnist } from '@prune/mnist-pairs/node';
+ * import { createSiameseModel } from '@prune/siamese';
+ * import { trainSiameseParallel } from '@prune/siamese/node';
+ *
+ * await selectBackend('wasm');
+ * const pairs = makePairs(subsetSplit((await loadMnist()).train, 0.1, 42), 10000, 42);
+ * const history = await trainSiameseParallel(createSiameseModel(), pairs, { epochs: 1 });
+ * console.log(`${history.replicas} replicas, ${history.seconds.toFixed(1)} s`);
+ * ```
+ */
+export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, options: ParallelTrainOptions = {}): Promise<TrainHistory> {
+  const threads = options.threads ?? (await defaultThreadCount());
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(threads)}`);
+  if (threads === 1 || getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
+  return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings), threads);
+}
+
+async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed }: TrainSettings): Promise<Stepper> {
+  const adam: AdamConfig = { learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults, as trainSiamese
+  const artifacts = await siameseToArtifacts(model);
+  const seeds = seedStream(dropoutSeed);
+  const replicas = Array.from({ length: threads }, (_, k) => new Replica(k));
+  try {
+    await Promise.all(replicas.map((r) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), adam }, 'ready')));
+  } catch (error) {
+    await Promise.all(replicas.map((r) => r.terminate()));
+    throw error;
+  }
+  return {
+    step: (batch) => parallelStep(replicas, batch),
+    async close() {
+      try {
+        const shapes = model.getWeights().map((w) => w.shape);
+        const trained = (await agreedWeights(replicas)).map((values, i) => tensor(values, shapes[i], 'float32'));
+        model.setWeights(trained);
+        for (const t of trained) t.dispose();
+      } finally {
+        await Promise.all(replicas.map((r) => r.terminate()));
+      }
+    },
+  };
+}
+
+/** Splits the batch into one contiguous shard per replica, sums their gradients in replica order, steps every replica. */
+async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
+  const [left, right, labels] = (await Promise.all([batch.left.data(), batch.right.data(), batch.labels.data()])) as Float32Array[];
+  const pixels = left!.length / batch.size;
+  const answers = await Promise.all(
+    shardsOf(batch.size, replicas.length).map(([from, to], k) => {
+      const shard = { left: left!.slice(from * pixels, to * pixels), right: right!.slice(from * pixels, to * pixels), labels: labels!.slice(from, to) };
+      return replicas[k]!.request({ type: 'gradients', ...shard, total: batch.size }, 'gradients', [shard.left.buffer, shard.right.buffer, shard.labels.buffer]);
+    }),
+  );
+  const summed = answers[0]!.gradients;
+  for (const answer of answers.slice(1)) answer.gradients.forEach((g, i) => addInto(summed[i]!, g));
+  replicas.forEach((r, k) => r.send({ type: 'apply', gradients: summed }, k === replicas.length - 1 ? summed.map((g) => g.buffer as ArrayBuffer) : []));
+  return { loss: answers.reduce((s, a) => s + a.loss, 0), correct: answers.reduce((s, a) => s + a.correct, 0) };
+}
+
+/** Contiguous, non-empty [from, to) ranges of a batch, as even as can be, at most `count`. */
+function shardsOf(size: number, count: number): [number, number][] {
+  const shards: [number, number][] = [];
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor((k * size) / count);
+    const to = Math.floor(((k + 1) * size) / count);
+    if (to > from) shards.push([from, to]);
+  }
+  return shards;
+}
+
+function addInto(sum: Float32Array, g: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + g[i]!;
+}
+
+/** Every replica's weights, which must be bit-identical (they took the same steps from the same start). */
+async function agreedWeights(replicas: Replica[]): Promise<Float32Array[]> {
+  const all = await Promise.all(replicas.map((r) => r.request({ type: 'weights' }, 'weights')));
+  const first = all[0]!.values;
+  for (const [k, other] of all.entries()) {
+    other.values.forEach((values, i) => {
+      const a = new Uint32Array(values.buffer, values.byteOffset, values.length);
+      const b = new Uint32Array(first[i]!.buffer, first[i]!.byteOffset, first[i]!.length);
+      if (a.some((x, j) => x !== b[j])) throw new Error(`trainSiameseParallel: replica ${k} ended with other weights than replica 0 (weight ${i}); the replicas must stay identical`);
+    });
+  }
+  return first;
+}
