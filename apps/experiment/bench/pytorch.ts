@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { selectBackend } from '@prune/backend';
 import { loadMnist } from '@prune/mnist-pairs/node';
 import { runConfigSchema } from '../src/runConfigSchema.js';
-import { createSiameseModel, trainSiamese } from '@prune/siamese';
+import { createSiameseModel } from '@prune/siamese';
+import { trainSiameseParallel } from '@prune/siamese/node';
 import { buildSeedData } from '../src/buildSeedData.js';
 import { deriveSeed } from '../src/deriveSeed.js';
 
@@ -67,12 +68,13 @@ function mnistDataDir(): string {
 /** Epoch times of prune's training of the lab's model with the default config's data and seeds. */
 async function pruneEpochs(epochs: number): Promise<{ epochTimes: number[]; reason: string }> {
   const selection = await selectBackend('wasm', { threads: THREADS });
+  // As `pnpm experiment` trains: one replica per thread (every core by default).
   const config = runConfigSchema.parse({ epochs });
   const data = buildSeedData(await loadMnist(), config, config.seed);
   const model = createSiameseModel({ seed: deriveSeed(config.seed, 'model-init') });
-  const history = await trainSiamese(model, data.train, { epochs, batchSize: config.batchSize, seed: deriveSeed(config.seed, 'training') });
+  const history = await trainSiameseParallel(model, data.train, { epochs, batchSize: config.batchSize, seed: deriveSeed(config.seed, 'training'), threads: THREADS });
   model.dispose();
-  return { epochTimes: history.epochs.map((e) => e.seconds), reason: selection.reason };
+  return { epochTimes: history.epochs.map((e) => e.seconds), reason: `${selection.reason}; trained on ${history.replicas} replica${history.replicas === 1 ? '' : 's'}` };
 }
 
 /** Wall seconds of a fresh default `pnpm experiment` (no model cache), as a user runs it. */

@@ -39,7 +39,7 @@ const FLAGS: FlagSpec[] = [
   { key: 'fineTuneEpochs', flag: '--fine-tune-epochs <n>', kind: 'int', description: 'fine-tune the pruned model this many epochs at each export K' },
   { key: 'exportK', flag: '--export-k <list>', kind: 'ints', description: 'comma-separated K at which to export the physically pruned model (empty: none)' },
   { key: 'backend', flag: '--backend <name>', kind: 'choice', description: 'tfjs backend: auto (tfjs-node, else wasm, else cpu), tensorflow, wasm or cpu' },
-  { key: 'threads', flag: '--threads <n>', kind: 'int', description: 'threads of the wasm backend (same seed and thread count, same numbers)', defaultText: 'every logical core' },
+  { key: 'threads', flag: '--threads <n>', kind: 'int', description: 'threads of the wasm backend, and model replicas that share each training batch (same seed and thread count, same numbers)', defaultText: 'every logical core' },
   { key: 'outDir', flag: '--out-dir <dir>', kind: 'string', description: 'parent folder of run folders (and of the model cache, .cache/)' },
   { key: 'runId', flag: '--run-id <id>', kind: 'nullable-string', description: 'name of the run folder', defaultText: 'the start time' },
 ];

@@ -4,7 +4,8 @@ import { countMacs, countParams, maskWeakest, pruneChannels } from '@prune/core'
 import { fileSystem } from '@prune/core/node';
 import type { CriterionResult, ExportRecord, FineTuneRecord } from '@prune/report';
 import type { RunConfig } from '../runConfigSchema.js';
-import { evaluateSiamese, trainSiamese } from '@prune/siamese';
+import { evaluateSiamese } from '@prune/siamese';
+import { trainSiameseParallel } from '@prune/siamese/node';
 import type { SeedData } from '../buildSeedData.js';
 import { deriveSeed } from '../deriveSeed.js';
 import { writeViewerData } from '../writeViewerData.js';
@@ -89,7 +90,8 @@ async function fineTune(
   const task = ctx.progress.task(`fine-tune ${criterion} K=${k}${tag}`, batches, 'batches');
   const t = performance.now();
   let done = 0;
-  await trainSiamese(pruned, data.train, {
+  await trainSiameseParallel(pruned, data.train, {
+    threads: config.threads ?? undefined,
     epochs: config.fineTuneEpochs,
     batchSize: config.batchSize,
     learningRate: config.learningRate,

@@ -1,7 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defaultThreadCount, type BackendSelection } from '@prune/backend';
 import type { RunConfig } from '../runConfigSchema.js';
-import { createSiameseModel, trainSiamese } from '@prune/siamese';
+import { createSiameseModel } from '@prune/siamese';
+import { trainSiameseParallel } from '@prune/siamese/node';
 import type { SeedData } from '../buildSeedData.js';
 import { deriveSeed } from '../deriveSeed.js';
 import { loadCachedModel, modelCacheKey, storeCachedModel, type CacheMeta, type TrainingIdentity } from '../modelCache.js';
@@ -52,7 +53,8 @@ export async function trainStage({ config, seed, data, cacheDir, backend, tag }:
   const model = createSiameseModel({ seed: identity.modelSeed });
   const batches = Math.ceil(data.train.count / config.batchSize);
   let task = config.epochs > 0 ? ctx.progress.task(`epoch 1/${config.epochs}${tag}`, batches, 'batches') : null;
-  const history = await trainSiamese(model, data.train, {
+  const history = await trainSiameseParallel(model, data.train, {
+    threads: config.threads ?? undefined, // one replica per thread (default every core) on wasm
     epochs: config.epochs,
     batchSize: config.batchSize,
     learningRate: config.learningRate,
@@ -64,6 +66,8 @@ export async function trainStage({ config, seed, data, cacheDir, backend, tag }:
       task = e.epoch < e.epochs ? ctx.progress.task(`epoch ${e.epoch + 1}/${e.epochs}${tag}`, batches, 'batches') : null;
     },
   });
+  const on = history.replicas > 1 ? `${history.replicas} model replicas in worker threads` : 'this thread';
+  ctx.progress.log(`model${tag}: trained ${config.epochs} epochs in ${history.seconds.toFixed(1)}s on ${on}`);
   const meta = await storeCachedModel(cacheDir, model, {
     key,
     identity,
