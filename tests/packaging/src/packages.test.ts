@@ -207,6 +207,44 @@ describe('@prune/cli in a consumer project', () => {
   });
 });
 
+describe('@prune/siamese/node in a consumer project', () => {
+  // Training on replicas starts worker threads from the installed package's own files: in ESM and in CJS.
+  const script = (load: string) => `
+    ${load}
+    (async () => {
+      await selectBackend('wasm', { threads: 1 });
+      const pairs = makePairs(subsetSplit((await loadMnist()).train, 0.02, 1), 192, 1);
+      const model = createSiameseModel({ seed: 1 });
+      const history = await trainSiameseParallel(model, pairs, { epochs: 2, threads: 2, seed: 1 });
+      console.log(JSON.stringify({ replicas: history.replicas, losses: history.epochs.map((e) => e.loss) }));
+    })();
+  `;
+  const esm = `import '@tensorflow/tfjs-backend-cpu';
+    import { selectBackend } from '@prune/backend';
+    import { makePairs, subsetSplit } from '@prune/mnist-pairs';
+    import { loadMnist } from '@prune/mnist-pairs/node';
+    import { createSiameseModel } from '@prune/siamese';
+    import { trainSiameseParallel } from '@prune/siamese/node';`;
+  const cjs = `require('@tensorflow/tfjs-backend-cpu');
+    const { selectBackend } = require('@prune/backend');
+    const { makePairs, subsetSplit } = require('@prune/mnist-pairs');
+    const { loadMnist } = require('@prune/mnist-pairs/node');
+    const { createSiameseModel } = require('@prune/siamese');
+    const { trainSiameseParallel } = require('@prune/siamese/node');`;
+
+  it('trains on two replicas of real MNIST pairs from ESM and from CJS, with the same losses', () => {
+    const project = join(scratch, 'consumer');
+    const [fromEsm, fromCjs] = ([['train.mjs', esm], ['train.cjs', cjs]] as const).map(([file, load]) => {
+      writeFileSync(join(project, file), script(load));
+      return JSON.parse(run('node', [file], project).trim().split('\n').pop()!) as { replicas: number; losses: number[] };
+    });
+    expect(fromEsm!.replicas).toBe(2);
+    expect(fromEsm!.losses[1]).toBeLessThan(fromEsm!.losses[0]!);
+    expect(fromEsm!.losses[0]).toBeCloseTo(Math.log(2), 1); // an untrained model starts near chance
+    expect(fromCjs).toEqual(fromEsm); // a seed and a thread count give one result
+  });
+});
+
 // The docs' own files, run in consumer projects exactly as Getting started and the tutorial tell a user to.
 const tutorial = join(root, 'apps/docs/examples/tutorial');
 
