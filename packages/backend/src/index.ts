@@ -1,3 +1,4 @@
+export { FusedAdamOptimizer, type NamedTensor } from './FusedAdamOptimizer';
 export {
   describeWasmTraining,
   registerWasmTrainingKernels,
