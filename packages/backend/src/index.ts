@@ -1,4 +1,4 @@
-export { FusedAdamOptimizer, type NamedTensor } from './FusedAdamOptimizer';
+export { FusedAdamOptimizer, type NamedTensor } from './optimizers/FusedAdamOptimizer';
 export {
   describeWasmTraining,
   registerWasmTrainingKernels,

@@ -15,7 +15,7 @@ import { layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adamUpdate } from './adamUpdate';
 import { FusedAdamOptimizer, type NamedTensor } from './FusedAdamOptimizer';
-import { createRng, int, pick, values, type Rng } from './test-utils/oracle';
+import { createRng, int, pick, values, type Rng } from '../test-utils/oracle';
 
 // Scalar-shaped, empty and one-element variables beside ordinary ones.
 const SHAPES: number[][] = [[], [0], [1], [3, 0, 2], [7], [5, 3], [2, 3, 4, 5], [64]];
