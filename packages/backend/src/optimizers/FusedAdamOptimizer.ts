@@ -6,6 +6,7 @@ import {
   tidy,
   type NamedTensorMap,
   type Tensor,
+  type TensorInfo,
   type Variable,
 } from '@tensorflow/tfjs-core';
 import type { serialization } from '@tensorflow/tfjs-core';
@@ -113,12 +114,10 @@ export class FusedAdamOptimizer extends Optimizer {
         }
         const first = this.accumulatedFirstMoment[i]!.variable;
         const second = this.accumulatedSecondMoment[i]!.variable;
-        const n = value.size;
-        const x1 = new Float32Array(n), m1 = new Float32Array(n), v1 = new Float32Array(n);
-        adamUpdate(float32Of(value), float32Of(first), float32Of(second), float32Of(gradient), s, x1, m1, v1);
-        first.assign(tensor(m1, value.shape, 'float32'));
-        second.assign(tensor(v1, value.shape, 'float32'));
-        value.assign(tensor(x1, value.shape, 'float32'));
+        const [x1, m1, v1] = updated(value, first, second, gradient, s);
+        first.assign(m1);
+        second.assign(v1);
+        value.assign(x1);
       });
     });
     // accBeta ← accBeta · beta, a float32 multiply as tfjs's mul kernel does it.
@@ -190,7 +189,28 @@ function zerosVariable(like: Variable): Variable {
   return tensor(new Float32Array(like.size), like.shape, 'float32').variable(false);
 }
 
-/** A tensor's values as a Float32Array (tfjs gives float32 tensors' data as one). */
-function float32Of(t: Tensor): Float32Array {
-  return t.dataSync() as Float32Array;
+/** What the wasm backend offers to read and write tensors in its heap without copies. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/**
+ * The new value, m and v of one variable, as fresh tensors (call inside a tidy). On wasm the update reads and
+ * writes the backend's heap in place of dataSync's copies; elsewhere it goes through dataSync and tensor().
+ */
+function updated(value: Tensor, m: Tensor, v: Tensor, g: Tensor, s: AdamStepScalars): [Tensor, Tensor, Tensor] {
+  const e = engine();
+  if (e.backendName === 'wasm') {
+    const heap = e.backend as unknown as HeapBackend;
+    // All outputs first: an allocation may grow the heap and detach earlier views.
+    const outs = [0, 1, 2].map(() => heap.makeOutput(value.shape, 'float32'));
+    const [x1, m1, v1] = outs.map((o) => heap.typedArrayFromHeap(o)) as [Float32Array, Float32Array, Float32Array];
+    adamUpdate(heap.typedArrayFromHeap(value), heap.typedArrayFromHeap(m), heap.typedArrayFromHeap(v), heap.typedArrayFromHeap(g), s, x1, m1, v1);
+    return outs.map((o) => e.makeTensorFromTensorInfo(o)) as [Tensor, Tensor, Tensor];
+  }
+  const n = value.size;
+  const x1 = new Float32Array(n), m1 = new Float32Array(n), v1 = new Float32Array(n);
+  adamUpdate(value.dataSync() as Float32Array, m.dataSync() as Float32Array, v.dataSync() as Float32Array, g.dataSync() as Float32Array, s, x1, m1, v1);
+  return [tensor(x1, value.shape, 'float32'), tensor(m1, value.shape, 'float32'), tensor(v1, value.shape, 'float32')];
 }
