@@ -13,12 +13,15 @@ import {
 } from '@tensorflow/tfjs-core';
 import { layers, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { memoryOf } from '../kernels/wasmAssembler';
 import { adamUpdate } from './adamUpdate';
+import { simdAdamUpdateModule, simdAdamUpdateOn } from './simdAdamUpdate';
 import { FusedAdamOptimizer, type NamedTensor } from './FusedAdamOptimizer';
 import { createRng, int, pick, values, type Rng } from '../test-utils/oracle';
 
 // Scalar-shaped, empty and one-element variables beside ordinary ones.
-const SHAPES: number[][] = [[], [0], [1], [3, 0, 2], [7], [5, 3], [2, 3, 4, 5], [64]];
+const SHAPES: number[][] = [[], [0], [1], [3, 0, 2], [7], [5, 3], [2, 3, 4, 5], [64], [4, 33]];
 const STEPS = 25;
 
 /** Settings: the lab's, tfjs's defaults with the backend's epsilon, and odd ones. */
@@ -28,10 +31,16 @@ const SETTINGS: [number, number, number, number | null][] = [
   [0.3, 0.5, 0.7, 1e-3],
 ];
 
-/** Random gradients spanning many magnitudes, with zeros, so that roundings of every size occur. */
+/**
+ * Random gradients spanning many magnitudes, with zeros, so that roundings of every size occur; one in five so
+ * small (down to 1e-24) that g² and the second moment are subnormal float32s.
+ */
 function gradient(rng: Rng, n: number): Float32Array {
   const g = values(rng, n);
-  for (let i = 0; i < n; i++) g[i] = pick(rng, [0, 1, 1, 1]) * g[i]! * 10 ** int(rng, -7, 2);
+  for (let i = 0; i < n; i++) {
+    const exponent = int(rng, 0, 4) === 0 ? int(rng, -24, -17) : int(rng, -7, 2);
+    g[i] = pick(rng, [0, 1, 1, 1]) * g[i]! * 10 ** exponent;
+  }
   return g;
 }
 
@@ -114,6 +123,19 @@ class Float64Adam extends FusedAdamOptimizer {
   }
 }
 
+
+describe('the WebAssembly SIMD update', () => {
+  it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', async () => {
+    const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
+    expect(validate(simdAdamUpdateModule(false))).toBe(true);
+    expect(validate(simdAdamUpdateModule(true))).toBe(true);
+    const previous = getBackend();
+    await setBackend('wasm');
+    // So the wasm cases below run it (and the JavaScript tail after the last multiple of 4).
+    expect(simdAdamUpdateOn(memoryOf(engine().backend as BackendWasm)!)).toBeTypeOf('function');
+    await setBackend(previous);
+  });
+});
 
 describe.each(['cpu', 'wasm'])('FusedAdamOptimizer on %s', (backend) => {
   const initial = getBackend();
