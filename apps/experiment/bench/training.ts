@@ -122,31 +122,46 @@ interface Run {
   error?: string;
 }
 
-async function measure(name: string, backend: string, batches: Batch[], steps: number, makeOptimizer = fusedAdam): Promise<Run> {
+async function measure(name: string, backend: string, batches: Batch[], steps: number): Promise<Run> {
+  return (await measureAlternating([[name, fusedAdam]], backend, batches, steps))[0]!;
+}
+
+/**
+ * Trains one model per optimiser, alternating their steps, so that a slower phase of a shared machine weighs on
+ * every optimiser alike (one after the other, the first measured differed by more than the optimisers did).
+ */
+async function measureAlternating(variants: [string, () => Optimizer][], backend: string, batches: Batch[], steps: number): Promise<Run[]> {
   if (!(await setBackend(backend))) throw new Error(`backend ${backend} did not start`);
-  const model = createSiameseModel({ seed: 42 });
-  const optimizer = makeOptimizer();
-  const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  const run: Run = { name, steps: [], forwards: [] };
   const before = memory().numTensors;
+  const setups = variants.map(([name, makeOptimizer]) => {
+    const model = createSiameseModel({ seed: 42 });
+    const run: Run = { name, steps: [], forwards: [] };
+    return { model, optimizer: makeOptimizer(), variables: model.trainableWeights.map((w) => w.read() as Variable), run };
+  });
   try {
     // Warm-up: kernel setup and first allocations (a few pairs on cpu, where a batch takes a minute).
     const warm = backend === 'cpu' ? head(batches[0]!, 4) : batches[0]!;
-    step(model, optimizer, variables, warm);
-    forward(model, warm);
+    for (const { model, optimizer, variables } of setups) {
+      step(model, optimizer, variables, warm);
+      forward(model, warm);
+    }
     for (let i = 1; i <= steps; i++) {
-      run.steps.push(step(model, optimizer, variables, batches[i % batches.length]!));
-      run.forwards.push(forward(model, batches[i % batches.length]!));
+      for (const { model, optimizer, variables, run } of setups) {
+        run.steps.push(step(model, optimizer, variables, batches[i % batches.length]!));
+        run.forwards.push(forward(model, batches[i % batches.length]!));
+      }
     }
   } catch (error) {
-    run.error = (error as Error).message.split('\n')[0];
+    for (const { run } of setups) run.error = (error as Error).message.split('\n')[0];
   } finally {
-    optimizer.dispose();
-    model.dispose();
+    for (const { model, optimizer } of setups) {
+      optimizer.dispose();
+      model.dispose();
+    }
   }
   const leaked = memory().numTensors - before;
-  if (leaked > 0 && run.error === undefined) console.warn(`  ${name}: ${leaked} tensors left after the run`);
-  return run;
+  if (leaked > 0 && setups[0]!.run.error === undefined) console.warn(`  ${variants.map(([n]) => n).join(', ')}: ${leaked} tensors left after the run`);
+  return setups.map((s) => s.run);
 }
 
 const median = (xs: number[]): number => {
@@ -207,8 +222,7 @@ async function main(): Promise<void> {
   registerWasmTrainingKernels(['Conv2DBackpropFilter']);
   runs.push(await measure('wasm + Conv2DBackpropFilter only', 'wasm', batches, Math.min(STEPS, 3)));
   registerWasmTrainingKernels();
-  runs.push(await measure('wasm (completed)', 'wasm', batches, STEPS));
-  runs.push(await measure('wasm (completed), train.adam', 'wasm', batches, STEPS, tfjsAdam));
+  runs.push(...(await measureAlternating([['wasm (completed)', fusedAdam], ['wasm (completed), train.adam', tfjsAdam]], 'wasm', batches, STEPS)));
   const node = await selectBackend('tensorflow').then(
     () => null,
     (e: Error) => e.message,
