@@ -1,6 +1,7 @@
 import {
   engine,
   getBackend,
+  io,
   memory,
   setBackend,
   tensor,
@@ -11,7 +12,7 @@ import {
   type Optimizer,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { layers, sequential } from '@tensorflow/tfjs-layers';
+import { layers, loadLayersModel, sequential } from '@tensorflow/tfjs-layers';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { memoryOf } from '../kernels/wasmAssembler';
@@ -282,6 +283,50 @@ describe.each(['cpu', 'wasm'])('FusedAdamOptimizer on %s', (backend) => {
       return out;
     };
     expect(differingBits(await fit(new FusedAdamOptimizer(0.01, 0.9, 0.999)), await fit(train.adam(0.01, 0.9, 0.999)))).toBe(0);
+  });
+
+  it('saves with a layers model as tfjs’s Adam does, and loads back as a tfjs Adam with the same state', async () => {
+    await setBackend(backend);
+    const rng = createRng(6);
+    const xs = values(rng, 16 * 3), ys = values(rng, 16);
+    const trainAndSave = async (optimizer: Optimizer) => {
+      const model = sequential({ layers: [layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), layers.dense({ units: 1 })] });
+      model.layers.forEach((l, i) => l.setWeights(l.getWeights().map((w) => tidy(() => tensor(values(createRng(10 + i), w.size), w.shape)))));
+      model.compile({ optimizer, loss: 'meanSquaredError' });
+      const x = tensor(xs, [16, 3]), y = tensor(ys, [16, 1]);
+      await model.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+      let saved: io.ModelArtifacts | undefined;
+      await model.save(io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }), { includeOptimizer: true });
+      const weights = await optimizer.getWeights();
+      const state = weights.map((w) => Float32Array.from(w.tensor.dataSync()));
+      [x, y, weights[0]!.tensor].forEach((t) => t.dispose());
+      model.dispose();
+      optimizer.dispose();
+      return { saved: saved!, state };
+    };
+    const ours = await trainAndSave(new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-8));
+    const theirs = await trainAndSave(train.adam(0.01, 0.9, 0.999, 1e-8));
+    expect(ours.saved.trainingConfig).toEqual(theirs.saved.trainingConfig);
+    expect((ours.saved.trainingConfig?.optimizer_config as { class_name?: string }).class_name).toBe('Adam');
+    const unnumbered = (a: io.ModelArtifacts) => a.weightSpecs!.map((w) => ({ ...w, name: w.name.replace(/\d+/g, '') }));
+    expect(unnumbered(ours.saved)).toEqual(unnumbered(theirs.saved));
+    expect(ours.saved.weightSpecs!.filter((w) => w.group === 'optimizer')).toHaveLength(1 + 2 * 4); // iter, m and v of 4 weights
+    const bytes = (a: io.ModelArtifacts) => new Uint8Array(a.weightData as ArrayBuffer);
+    expect(Buffer.from(bytes(ours.saved)).equals(Buffer.from(bytes(theirs.saved)))).toBe(true);
+
+    const loaded = await loadLayersModel(io.fromMemory(ours.saved));
+    const restored = loaded.optimizer;
+    expect(restored.getClassName()).toBe('Adam');
+    expect(restored.iterations).toBe(8); // 2 epochs of 4 batches
+    const restoredWeights = await restored.getWeights();
+    const restoredState = restoredWeights.map((w) => Float32Array.from(w.tensor.dataSync()));
+    restoredWeights[0]!.tensor.dispose();
+    expect(differingBits(restoredState, ours.state)).toBe(0);
+    restored.dispose();
+    loaded.dispose();
   });
 
   it('leaks no tensor: a step keeps the count, dispose frees the moments', async () => {

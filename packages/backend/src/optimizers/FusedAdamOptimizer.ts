@@ -35,7 +35,8 @@ const f = Math.fround;
  * Adam that updates each variable in one pass over its values instead of tfjs's ten or so kernels per variable,
  * with bit-identical results to `train.adam(learningRate, beta1, beta2, epsilon)` on the cpu and wasm backends.
  * Its state (`getWeights`/`setWeights`), `getConfig` and class name (`Adam`) are tfjs's, so a tfjs-layers model
- * compiled with it saves and loads its optimiser as a tfjs Adam.
+ * compiled with it saves and loads its optimiser as a tfjs Adam. On wasm the pass runs as WebAssembly SIMD on the
+ * backend's heap; on other backends it reads the tensors with `dataSync` (cheap on cpu, a download from a GPU).
  *
  * @example
  * ```ts
