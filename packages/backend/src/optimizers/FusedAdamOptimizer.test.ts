@@ -356,7 +356,14 @@ describe.each(['cpu', 'wasm'])('FusedAdamOptimizer on %s', (backend) => {
     const optimizer = new FusedAdamOptimizer(0.01, 0.9, 0.999);
     const g = tensor([1]);
     expect(() => optimizer.applyGradients({ nowhere: g })).toThrow(/no variable named 'nowhere'/);
-    g.dispose();
+    // A bad gradient after a good one: nothing is updated.
+    const a = makeVariable(Float32Array.of(1), [1]), b = makeVariable(Float32Array.of(1, 2), [2]);
+    expect(() => optimizer.applyGradients([{ name: a.name, tensor: g }, { name: b.name, tensor: g }])).toThrow(
+      new RegExp(`gradient of '${b.name}' is float32 \\[1\\]; it must be float32 of the variable's shape \\[2\\]`),
+    );
+    expect(Array.from(a.dataSync())).toEqual([1]);
+    expect(optimizer.iterations).toBe(0);
+    [g, a, b].forEach((t) => t.dispose());
     optimizer.dispose();
   });
 });

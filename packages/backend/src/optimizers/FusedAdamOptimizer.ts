@@ -103,19 +103,26 @@ export class FusedAdamOptimizer extends Optimizer {
       epsilon: f(this.epsilon),
       negLearningRate: f(-this.learningRate),
     };
+    const gradientOf = (name: string, i: number): Tensor | undefined =>
+      Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name];
+    // Everything is checked before anything changes, so a bad call leaves the variables and the state as they were.
+    names.forEach((name, i) => {
+      const value = engine().registeredVariables[name];
+      if (value == null) throw new Error(`FusedAdamOptimizer: no variable named '${name}' is registered; pass gradients of live variables`);
+      if (value.dtype !== 'float32') throw new Error(`FusedAdamOptimizer: variable '${name}' is ${value.dtype}; Adam updates float32 variables only`);
+      const gradient = gradientOf(name, i);
+      if (gradient != null && (gradient.dtype !== 'float32' || !sameShape(gradient.shape, value.shape))) {
+        throw new Error(`FusedAdamOptimizer: the gradient of '${name}' is ${gradient.dtype} [${gradient.shape}]; it must be float32 of the variable's shape [${value.shape}]`);
+      }
+    });
     tidy(() => {
       names.forEach((name, i) => {
-        const value = engine().registeredVariables[name];
-        if (value == null) throw new Error(`FusedAdamOptimizer: no variable named '${name}' is registered; pass gradients of live variables`);
-        if (value.dtype !== 'float32') throw new Error(`FusedAdamOptimizer: variable '${name}' is ${value.dtype}; Adam updates float32 variables only`);
+        const value = engine().registeredVariables[name]!;
         // Moments are kept by position, as tfjs's Adam keeps them.
         this.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: zerosVariable(value) };
         this.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: zerosVariable(value) };
-        const gradient = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name];
+        const gradient = gradientOf(name, i);
         if (gradient == null) return;
-        if (gradient.size !== value.size) {
-          throw new Error(`FusedAdamOptimizer: the gradient of '${name}' has shape [${gradient.shape}], the variable [${value.shape}]`);
-        }
         const first = this.accumulatedFirstMoment[i]!.variable;
         const second = this.accumulatedSecondMoment[i]!.variable;
         const [x1, m1, v1] = updated(value, first, second, gradient, s);
@@ -187,6 +194,10 @@ export class FusedAdamOptimizer extends Optimizer {
     const Ctor = cls as unknown as new (lr: unknown, b1: unknown, b2: unknown, eps: unknown) => T;
     return new Ctor(config['learningRate'], config['beta1'], config['beta2'], config['epsilon']);
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function zerosVariable(like: Variable): Variable {
