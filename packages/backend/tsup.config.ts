@@ -1,4 +1,5 @@
 import { libraryBuild } from '../../tsup.shared';
 
-// shims: import.meta.url in the CJS build (startThreadedWasmInNode resolves tfjs-backend-wasm's files with it).
-export default libraryBuild({ shims: true });
+// Two entries: the root and `./optimizers` (which must not load tfjs-backend-wasm). shims: import.meta.url in the
+// CJS build (startThreadedWasmInNode resolves tfjs-backend-wasm's files with it).
+export default libraryBuild({ entry: { index: 'src/index.ts', 'optimizers/index': 'src/optimizers/index.ts' }, shims: true });

@@ -1,3 +1,4 @@
+export { FusedAdamOptimizer, type NamedTensor } from './optimizers/FusedAdamOptimizer';
 export {
   describeWasmTraining,
   registerWasmTrainingKernels,

@@ -78,6 +78,21 @@ describe('trainSiamese', () => {
     expect(c.loss).not.toBe(a.loss);
   });
 
+  it('trains with its default optimiser exactly as with train.adam(lr, 0.9, 0.999, 1e-8), bit for bit', async () => {
+    const run = async (optimizer?: tf.Optimizer) => {
+      const model = createSiameseModel({ seed: 5 });
+      const history = await trainSiamese(model, train, { epochs: 1, batchSize: 16, seed: 3, learningRate: 2e-3, optimizer });
+      const bits = model.getWeights().map((w) => Array.from(new Uint32Array(Float32Array.from(w.dataSync()).buffer)));
+      model.dispose();
+      optimizer?.dispose();
+      return { bits, loss: history.epochs[0]?.loss };
+    };
+    const fused = await run();
+    const tfjs = await run(tf.train.adam(2e-3, 0.9, 0.999, 1e-8)); // 320 pairs in batches of 16: 20 steps
+    expect(fused.loss).toBe(tfjs.loss);
+    expect(fused.bits).toEqual(tfjs.bits);
+  });
+
   it('applies dropout in training only, with seeded masks', async () => {
     const batchLosses = async (dropout: number, seed: number) => {
       const model = createSiameseModel({ seed: 9, dropout });

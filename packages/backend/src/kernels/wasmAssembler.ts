@@ -76,9 +76,12 @@ export function isWasmMemory(value: unknown): value is WasmMemory {
 }
 
 
-/** A module of one exported function `f` with i32 params, importing the memory (`shared` for a threaded backend). */
-export function functionModule(params: number, fnBody: number[], shared: boolean): Uint8Array {
-  const type = [1, 0x60, ...uleb(params), ...new Array<number>(params).fill(0x7f), 0];
+/**
+ * A module of one exported function `f` with i32 params (or the value types `paramTypes`, e.g. 0x7d for f32),
+ * importing the memory (`shared` for a threaded backend).
+ */
+export function functionModule(params: number, fnBody: number[], shared: boolean, paramTypes: number[] = new Array<number>(params).fill(0x7f)): Uint8Array {
+  const type = [1, 0x60, ...uleb(params), ...paramTypes, 0];
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = [1, ...str('e'), ...str('m'), 0x02, ...limits];
   return Uint8Array.from([

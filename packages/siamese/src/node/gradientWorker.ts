@@ -1,8 +1,9 @@
 // A replica of the model in a worker thread: gradients of its share of each batch, then the summed step.
 import { parentPort } from 'node:worker_threads';
-import { tensor, tensor1d, tensor4d, train, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
+import { tensor, tensor1d, tensor4d, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@prune/backend';
+import { FusedAdamOptimizer } from '@prune/backend/optimizers';
 import { siameseFromArtifacts } from '../modelArtifacts';
 import { seedDropoutLayers } from '../seededDropout';
 import { seedStream } from '../seeds';
@@ -26,7 +27,7 @@ async function init({ artifacts, dropoutSeed, adam }: Extract<ToWorker, { type: 
   });
   seedDropoutLayers(model, seedStream(dropoutSeed));
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  replica = { model, variables, optimizer: train.adam(adam.learningRate, adam.beta1, adam.beta2, adam.epsilon) };
+  replica = { model, variables, optimizer: new FusedAdamOptimizer(adam.learningRate, adam.beta1, adam.beta2, adam.epsilon) };
   return { type: 'ready', backend: reason };
 }
 

@@ -1,6 +1,5 @@
 import { getBackend, tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { defaultThreadCount } from '@prune/backend';
 import type { PairBatch, PairSet } from '@prune/mnist-pairs';
 import { siameseToArtifacts } from '../modelArtifacts';
 import { seedStream } from '../seeds';
@@ -45,9 +44,12 @@ export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
  * ```
  */
 export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, options: ParallelTrainOptions = {}): Promise<TrainHistory> {
-  const threads = options.threads ?? (await defaultThreadCount());
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(threads)}`);
-  if (threads === 1 || getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
+  const given = options.threads;
+  if (given !== undefined && (!Number.isInteger(given) || given < 1)) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(given)}`);
+  if (given === 1 || getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
+  // Loaded only now: @prune/backend's root registers the wasm backend, which is already the one in use here.
+  const threads = given ?? (await (await import('@prune/backend')).defaultThreadCount());
+  if (threads === 1) return trainSiamese(model, pairs, options);
   return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings), threads);
 }
 
