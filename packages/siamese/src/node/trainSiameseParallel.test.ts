@@ -19,30 +19,29 @@ afterEach(async () => {
 });
 
 describe('trainSiameseParallel', () => {
-  it('takes the step of full-batch training: the same loss and update to float rounding, without dropout', async () => {
+  it('takes the steps of full-batch training to float rounding, without dropout', async () => {
     // Without dropout the replicas' summed gradients are the full batch's; only the order of float sums differs.
-    // One step of 320 pairs: Adam's first update is ±learningRate per weight (its sign is the gradient's), so
-    // weights differ only where a gradient is within rounding of 0.
+    // Over 10 steps the weights stay within 1e-3 of how far training moved them; a replica a step behind (a late
+    // update) or a lost shard would be off by about the learning rate.
+    const pairs = syntheticPairs(300, 640, 7);
     const run = async (threads: number) => {
       const model = createSiameseModel({ seed: 4, dropout: 0 });
       const initial = weightsOf(model).map((w) => w.slice());
-      const options = { epochs: 1, batchSize: 320, seed: 2, learningRate: 1e-3 };
-      const history = threads === 0 ? await trainSiamese(model, train, options) : await trainSiameseParallel(model, train, { ...options, threads });
-      const updates = weightsOf(model).map((w, i) => w.map((x, j) => x - initial[i]![j]!));
+      const options = { epochs: 1, batchSize: 64, seed: 2 };
+      const history = threads === 0 ? await trainSiamese(model, pairs, options) : await trainSiameseParallel(model, pairs, { ...options, threads });
+      const weights = weightsOf(model);
       model.dispose();
-      return { updates, history };
+      return { weights, initial, history };
     };
     const reference = await run(0);
-    const moved = reference.updates.reduce((n, u) => n + u.filter((x) => Math.abs(x) > 5e-4).length, 0);
-    const total = reference.updates.reduce((n, u) => n + u.length, 0);
-    expect(moved).toBeGreaterThan(total / 2);
+    const largest = (f: (i: number, j: number) => number) => reference.weights.reduce((m, w, i) => w.reduce((mm, _, j) => Math.max(mm, f(i, j)), m), 0);
+    const moved = largest((i, j) => Math.abs(reference.weights[i]![j]! - reference.initial[i]![j]!));
+    expect(moved).toBeGreaterThan(5e-3); // 10 Adam steps of 1e-3
     for (const threads of [2, 3]) {
-      const { updates, history } = await run(threads); // 3 replicas: shards of 106, 107, 107
+      const { weights, history } = await run(threads); // 3 replicas: shards of 21, 21, 22
       expect(history.replicas).toBe(threads);
-      expect(history.epochs[0]!.loss).toBeCloseTo(reference.history.epochs[0]!.loss, 6);
-      expect(history.epochs[0]!.accuracy).toBe(reference.history.epochs[0]!.accuracy);
-      const differing = updates.reduce((n, u, i) => n + u.filter((x, j) => Math.abs(x - reference.updates[i]![j]!) > 1e-6).length, 0);
-      expect(differing / total).toBeLessThan(1e-3);
+      expect(history.epochs[0]!.loss).toBeCloseTo(reference.history.epochs[0]!.loss, 5);
+      expect(largest((i, j) => Math.abs(weights[i]![j]! - reference.weights[i]![j]!))).toBeLessThan(1e-3 * moved);
     }
   });
 
