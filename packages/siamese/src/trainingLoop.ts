@@ -13,11 +13,8 @@ export interface StepOutcome {
 
 /** Does the optimiser steps of one training run; made once the run's settings are known. */
 export interface Stepper {
-  /**
-   * One optimiser step on a batch. `next` is the batch that follows in this epoch, if any, for a stepper that
-   * starts on it early (its step comes next); the loop disposes both.
-   */
-  step(batch: PairBatch, next: PairBatch | undefined): Promise<StepOutcome>;
+  /** One optimiser step on a batch (the loop disposes the batch's tensors). */
+  step(batch: PairBatch): Promise<StepOutcome>;
   /** Called once when training ends, also after an error. */
   close(): Promise<void>;
 }
@@ -65,13 +62,10 @@ export async function runTraining(
       let batch = 0;
       let batchStarted = epochStarted;
       const iterator = pairBatches(pairs, { batchSize, shuffle: options.shuffle ?? true, seed: shuffleSeeds() });
-      let next = iterator.next();
       try {
-        while (!next.done) {
-          const b = next.value;
-          next = iterator.next(); // made while this batch trains (the generator fills the tensors)
+        for (const b of iterator) {
           try {
-            const { loss, correct } = await stepper.step(b, next.done ? undefined : next.value);
+            const { loss, correct } = await stepper.step(b);
             if (!Number.isFinite(loss)) throw new Error(`trainSiamese: loss became ${loss} at epoch ${epoch}, batch ${batch + 1}`);
             lossSum += loss * b.size;
             correctSum += correct;
@@ -79,14 +73,15 @@ export async function runTraining(
             const t = now();
             await onBatch?.({ epoch, batch, batches, size: b.size, loss, accuracy: correct / b.size, pairsPerSecond: b.size / ((t - batchStarted) / 1000) });
           } finally {
-            disposeBatch(b);
+            b.left.dispose();
+            b.right.dispose();
+            b.labels.dispose();
           }
           await yieldToEventLoop(); // lets an abort (or a UI) get through between batches
           signal?.throwIfAborted();
           batchStarted = now();
         }
       } finally {
-        if (!next.done) disposeBatch(next.value);
         iterator.return(undefined); // release the generator if we left early
       }
       const seconds = (now() - epochStarted) / 1000;
@@ -117,12 +112,6 @@ function checkTrainOptions(model: LayersModel, pairs: PairSet, epochs: number, b
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`trainSiamese: options.batchSize must be a positive integer, got ${batchSize}`);
   if (!(learningRate >= 0)) throw new Error(`trainSiamese: options.learningRate must be >= 0, got ${learningRate}`);
   if (!Number.isInteger(seed)) throw new Error(`trainSiamese: options.seed must be an integer, got ${seed}`);
-}
-
-function disposeBatch(b: PairBatch): void {
-  b.left.dispose();
-  b.right.dispose();
-  b.labels.dispose();
 }
 
 function now(): number {

@@ -6,7 +6,7 @@ import { seedStream } from '../seeds';
 import { runTraining, type StepOutcome, type Stepper, type TrainSettings } from '../trainingLoop';
 import { trainSiamese, type TrainHistory, type TrainOptions } from '../trainSiamese';
 import { Replica } from './replica';
-import type { AdamConfig, FromWorker } from './workerProtocol';
+import type { AdamConfig } from './workerProtocol';
 
 /** Options of {@link trainSiameseParallel}: those of `trainSiamese` (without `optimizer`) and the thread count. */
 export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
@@ -64,20 +64,8 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;
   }
-  // The next batch's gradients are asked for as soon as this step's update is sent: the replicas find it
-  // waiting behind the update instead of waiting for this thread's loop.
-  let ahead: { batch: PairBatch; answers: Promise<GradientAnswer[]> } | undefined;
   return {
-    async step(batch, next) {
-      const answers = ahead?.batch === batch ? ahead.answers : requestGradients(replicas, batch);
-      ahead = undefined;
-      const outcome = finishStep(replicas, await answers);
-      if (next) {
-        ahead = { batch: next, answers: requestGradients(replicas, next) };
-        ahead.answers.catch(() => undefined); // awaited by the next step; if training stops first, its error is not this one
-      }
-      return outcome;
-    },
+    step: (batch) => parallelStep(replicas, batch),
     async close() {
       try {
         const shapes = model.getWeights().map((w) => w.shape);
@@ -91,22 +79,16 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
   };
 }
 
-type GradientAnswer = Extract<FromWorker, { type: 'gradients' }>;
-
-/** Splits the batch into one contiguous shard per replica and asks each for the gradients of its shard. */
-function requestGradients(replicas: Replica[], batch: PairBatch): Promise<GradientAnswer[]> {
-  const [left, right, labels] = [batch.left.dataSync(), batch.right.dataSync(), batch.labels.dataSync()] as Float32Array[];
+/** Splits the batch into one contiguous shard per replica, sums their gradients in replica order, steps every replica. */
+async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
+  const [left, right, labels] = (await Promise.all([batch.left.data(), batch.right.data(), batch.labels.data()])) as Float32Array[];
   const pixels = left!.length / batch.size;
-  return Promise.all(
+  const answers = await Promise.all(
     shardsOf(batch.size, replicas.length).map(([from, to], k) => {
       const shard = { left: left!.slice(from * pixels, to * pixels), right: right!.slice(from * pixels, to * pixels), labels: labels!.slice(from, to) };
       return replicas[k]!.request({ type: 'gradients', ...shard, total: batch.size }, 'gradients', [shard.left.buffer, shard.right.buffer, shard.labels.buffer]);
     }),
   );
-}
-
-/** Sums the shards' gradients in replica order and sends every replica the same update. */
-function finishStep(replicas: Replica[], answers: GradientAnswer[]): StepOutcome {
   const summed = answers[0]!.gradients;
   for (const answer of answers.slice(1)) answer.gradients.forEach((g, i) => addInto(summed[i]!, g));
   replicas.forEach((r, k) => r.send({ type: 'apply', gradients: summed }, k === replicas.length - 1 ? summed.map((g) => g.buffer as ArrayBuffer) : []));
