@@ -42,7 +42,8 @@ const f = Math.fround;
  * ```ts
  * import { FusedAdamOptimizer } from '@prune/backend';
  *
- * const optimizer = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-8); // instead of train.adam(1e-3, 0.9, 0.999, 1e-8)
+ * // instead of train.adam(1e-3, 0.9, 0.999, 1e-8)
+ * const optimizer = new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-8);
  * optimizer.minimize(() => loss(), false, variables);
  * optimizer.dispose();
  * ```
