@@ -5,6 +5,7 @@ import { createSiameseModel } from './createSiameseModel';
 import { evaluateSiamese } from './predictPairs';
 import { seedDropoutLayers } from './seededDropout';
 import { seedStream } from './seeds';
+import { abortAtBatch } from './test-utils/abortAtBatch';
 import { syntheticPairs } from './test-utils/syntheticSplit';
 import { trainSiamese, type BatchProgress, type EpochProgress } from './trainSiamese';
 
@@ -146,20 +147,11 @@ describe('trainSiamese', () => {
     const model = createSiameseModel({ seed: 2 });
     const dropout = (model.getLayer('encoder') as unknown as { getLayer(n: string): object }).getLayer('dropout');
     const ownSeed = Object.getOwnPropertyDescriptor(dropout, 'seed');
-    const controller = new AbortController();
     const start = tf.memory().numTensors;
-    let seen = 0;
-    const training = trainSiamese(model, train, {
-      epochs: 5,
-      batchSize: 32,
-      signal: controller.signal,
-      onBatch: (p) => {
-        seen++;
-        if (p.batch === 3) controller.abort(new Error('stop here'));
-      },
-    });
+    const abort = abortAtBatch(3, 'stop here');
+    const training = trainSiamese(model, train, { epochs: 5, batchSize: 32, signal: abort.signal, onBatch: abort.onBatch });
     await expect(training).rejects.toThrow('stop here');
-    expect(seen).toBe(3);
+    expect(abort.seen()).toBe(3);
     expect(tf.memory().numTensors).toBe(start);
     expect(Object.getOwnPropertyDescriptor(dropout, 'seed')).toEqual(ownSeed);
     const aborted = new AbortController();

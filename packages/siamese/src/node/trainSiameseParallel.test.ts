@@ -3,6 +3,7 @@ import { input, layers, model as tfModel, type SymbolicTensor } from '@tensorflo
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSiameseModel } from '../createSiameseModel';
 import { evaluateSiamese } from '../predictPairs';
+import { abortAtBatch } from '../test-utils/abortAtBatch';
 import { syntheticPairs } from '../test-utils/syntheticSplit';
 import { trainSiamese, type BatchProgress } from '../trainSiamese';
 import { trainSiameseParallel } from './trainSiameseParallel';
@@ -91,20 +92,10 @@ describe('trainSiameseParallel', () => {
   it('stops when aborted, with the reason, and keeps what was trained', async () => {
     const model = createSiameseModel({ seed: 2 });
     const initial = weightsOf(model).map((w) => w.slice());
-    const controller = new AbortController();
-    let seen = 0;
-    const training = trainSiameseParallel(model, train, {
-      epochs: 5,
-      batchSize: 32,
-      threads: 2,
-      signal: controller.signal,
-      onBatch: (p) => {
-        seen++;
-        if (p.batch === 3) controller.abort(new Error('stop here'));
-      },
-    });
+    const abort = abortAtBatch(3, 'stop here');
+    const training = trainSiameseParallel(model, train, { epochs: 5, batchSize: 32, threads: 2, signal: abort.signal, onBatch: abort.onBatch });
     await expect(training).rejects.toThrow('stop here');
-    expect(seen).toBe(3);
+    expect(abort.seen()).toBe(3);
     expect(weightsOf(model)).not.toEqual(initial);
     model.dispose();
   });
