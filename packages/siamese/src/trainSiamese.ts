@@ -1,7 +1,7 @@
 import type { Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { FusedAdamOptimizer } from '@prune/backend/optimizers';
 import type { PairSet } from '@prune/mnist-pairs';
+import { labAdam } from './labAdam';
 import { seedDropoutLayers } from './seededDropout';
 import { seedStream } from './seeds';
 import { siameseLoss } from './siameseLoss';
@@ -99,10 +99,8 @@ export async function trainSiamese(model: LayersModel, pairs: PairSet, options: 
 }
 
 /** Steps on this thread's backend: one `minimize` per batch. */
-export function localStepper(model: LayersModel, given: Optimizer | undefined, { learningRate, dropoutSeed }: TrainSettings): Stepper {
-  // PyTorch's Adam defaults (tfjs would take epsilon 1e-7). FusedAdamOptimizer gives train.adam's numbers bit for
-  // bit with one pass per variable instead of about ten kernels.
-  const optimizer = given ?? new FusedAdamOptimizer(learningRate, 0.9, 0.999, 1e-8);
+function localStepper(model: LayersModel, given: Optimizer | undefined, { learningRate, dropoutSeed }: TrainSettings): Stepper {
+  const optimizer = given ?? labAdam(learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
   const restoreDropout = seedDropoutLayers(model, seedStream(dropoutSeed));
   return {

@@ -4,6 +4,7 @@ import {
   pow,
   tensor,
   tidy,
+  util,
   type NamedTensorMap,
   type Tensor,
   type TensorInfo,
@@ -112,7 +113,7 @@ export class FusedAdamOptimizer extends Optimizer {
       if (value == null) throw new Error(`FusedAdamOptimizer: no variable named '${name}' is registered; pass gradients of live variables`);
       if (value.dtype !== 'float32') throw new Error(`FusedAdamOptimizer: variable '${name}' is ${value.dtype}; Adam updates float32 variables only`);
       const gradient = gradientOf(name, i);
-      if (gradient != null && (gradient.dtype !== 'float32' || !sameShape(gradient.shape, value.shape))) {
+      if (gradient != null && (gradient.dtype !== 'float32' || !util.arraysEqual(gradient.shape, value.shape))) {
         throw new Error(`FusedAdamOptimizer: the gradient of '${name}' is ${gradient.dtype} [${gradient.shape}]; it must be float32 of the variable's shape [${value.shape}]`);
       }
     });
@@ -195,10 +196,6 @@ export class FusedAdamOptimizer extends Optimizer {
     const Ctor = cls as unknown as new (lr: unknown, b1: unknown, b2: unknown, eps: unknown) => T;
     return new Ctor(config['learningRate'], config['beta1'], config['beta2'], config['epsilon']);
   }
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function zerosVariable(like: Variable): Variable {

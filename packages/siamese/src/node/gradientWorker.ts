@@ -3,14 +3,14 @@ import { parentPort } from 'node:worker_threads';
 import { tensor, tensor1d, tensor4d, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { selectBackend } from '@prune/backend';
-import { FusedAdamOptimizer } from '@prune/backend/optimizers';
+import { IMAGE_SIZE } from '@prune/mnist-pairs';
+import { labAdam } from '../labAdam';
 import { siameseFromArtifacts } from '../modelArtifacts';
 import { seedDropoutLayers } from '../seededDropout';
 import { seedStream } from '../seeds';
 import { siameseLoss } from '../siameseLoss';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { FromWorker, GradientAnswer, ToWorker } from './workerProtocol';
 
-const SIDE = 28;
 const port = parentPort!;
 let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer } | undefined;
 
@@ -18,23 +18,23 @@ function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function init({ artifacts, dropoutSeed, adam }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+async function init({ artifacts, dropoutSeed, learningRate }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
   // One thread per replica: the replicas are the parallelism.
-  const { reason } = await selectBackend('wasm', { threads: 1 });
+  await selectBackend('wasm', { threads: 1 });
   const model = await siameseFromArtifacts(artifacts).catch((error: unknown) => {
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(`could not rebuild the model in its worker thread (${why}); layer classes registered only on the main thread are unknown there: train with threads: 1`);
   });
   seedDropoutLayers(model, seedStream(dropoutSeed));
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  replica = { model, variables, optimizer: new FusedAdamOptimizer(adam.learningRate, adam.beta1, adam.beta2, adam.epsilon) };
-  return { type: 'ready', backend: reason };
+  replica = { model, variables, optimizer: labAdam(learningRate) };
+  return { type: 'ready' };
 }
 
-function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'gradients' }>): FromWorker {
+function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'gradients' }>): GradientAnswer {
   const { model, variables } = replica!;
   const size = labels.length;
-  const batch = { left: tensor4d(left, [size, SIDE, SIDE, 1]), right: tensor4d(right, [size, SIDE, SIDE, 1]), labels: tensor1d(labels) };
+  const batch = { left: tensor4d(left, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), right: tensor4d(right, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), labels: tensor1d(labels) };
   let correct: ReturnType<typeof siameseLoss>['correct'] | undefined;
   try {
     const { value, grads } = variableGrads(() => {
@@ -73,7 +73,7 @@ async function handle(message: ToWorker): Promise<void> {
       return reply(await init(message));
     case 'gradients': {
       const out = gradients(message);
-      return reply(out, out.type === 'gradients' ? out.gradients.map((g) => g.buffer as ArrayBuffer) : []);
+      return reply(out, out.gradients.map((g) => g.buffer as ArrayBuffer));
     }
     case 'apply':
       return apply(message);

@@ -6,7 +6,6 @@ import { seedStream } from '../seeds';
 import { runTraining, type StepOutcome, type Stepper, type TrainSettings } from '../trainingLoop';
 import { trainSiamese, type TrainHistory, type TrainOptions } from '../trainSiamese';
 import { Replica } from './replica';
-import type { AdamConfig } from './workerProtocol';
 
 /** Options of {@link trainSiameseParallel}: those of `trainSiamese` (without `optimizer`) and the thread count. */
 export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
@@ -46,7 +45,7 @@ export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
 export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, options: ParallelTrainOptions = {}): Promise<TrainHistory> {
   const given = options.threads;
   if (given !== undefined && (!Number.isInteger(given) || given < 1)) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(given)}`);
-  if (given === 1 || getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
+  if (getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
   // Loaded only now: @prune/backend's root registers the wasm backend, which is already the one in use here.
   const threads = given ?? (await (await import('@prune/backend')).defaultThreadCount());
   if (threads === 1) return trainSiamese(model, pairs, options);
@@ -54,12 +53,11 @@ export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, o
 }
 
 async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed }: TrainSettings): Promise<Stepper> {
-  const adam: AdamConfig = { learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }; // PyTorch's defaults, as trainSiamese
   const artifacts = await siameseToArtifacts(model);
   const seeds = seedStream(dropoutSeed);
   const replicas = Array.from({ length: threads }, (_, k) => new Replica(k));
   try {
-    await Promise.all(replicas.map((r) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), adam }, 'ready')));
+    await Promise.all(replicas.map((r) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), learningRate }, 'ready')));
   } catch (error) {
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;
