@@ -77,11 +77,12 @@ export function isWasmMemory(value: unknown): value is WasmMemory {
 
 
 /**
- * A module of one exported function `f` with i32 params (or the value types `paramTypes`, e.g. 0x7d for f32),
- * importing the memory (`shared` for a threaded backend).
+ * A module of one exported function `f` with `params` i32 params (or params of the value types listed, e.g. 0x7d
+ * for f32), importing the memory (`shared` for a threaded backend).
  */
-export function functionModule(params: number, fnBody: number[], shared: boolean, paramTypes: number[] = new Array<number>(params).fill(0x7f)): Uint8Array {
-  const type = [1, 0x60, ...uleb(params), ...paramTypes, 0];
+export function functionModule(params: number | readonly number[], fnBody: number[], shared: boolean): Uint8Array {
+  const types = typeof params === 'number' ? new Array<number>(params).fill(0x7f) : params;
+  const type = [1, 0x60, ...uleb(types.length), ...types, 0];
   const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = [1, ...str('e'), ...str('m'), 0x02, ...limits];
   return Uint8Array.from([

@@ -54,7 +54,7 @@ function body(): number[] {
 
 /** The module's bytes; `shared` matches a threaded backend's shared memory. */
 export function simdAdamUpdateModule(shared: boolean): Uint8Array {
-  return functionModule(16, body(), shared, [...new Array<number>(8).fill(I32), ...new Array<number>(8).fill(F32)]);
+  return functionModule([...new Array<number>(8).fill(I32), ...new Array<number>(8).fill(F32)], body(), shared);
 }
 
 /** The assembled function bound to a memory, or null where WebAssembly SIMD is unavailable. */
