@@ -25,10 +25,10 @@ import {
   type Variable,
 } from '@tensorflow/tfjs-core';
 import { metrics, type LayersModel } from '@tensorflow/tfjs-layers';
-import { FusedAdamOptimizer, registerWasmTrainingKernels, restoreStockWasmKernels, selectBackend } from '@prune/backend';
+import { registerWasmTrainingKernels, restoreStockWasmKernels, selectBackend } from '@prune/backend';
 import { makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
 import { loadMnist } from '@prune/mnist-pairs/node';
-import { createSiameseModel } from '@prune/siamese';
+import { createSiameseModel, labAdam } from '@prune/siamese';
 
 const BATCH = 64;
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -36,7 +36,7 @@ const STEPS = Number(args.get('steps') ?? 8);
 const CPU_STEPS = Number(args.get('cpu-steps') ?? 1); // stock cpu takes about a minute per batch
 
 /** The lab's Adam (trainSiamese's default), and tfjs's own with the same numbers for comparison. */
-const fusedAdam = (): Optimizer => new FusedAdamOptimizer(1e-3, 0.9, 0.999, 1e-8);
+const fusedAdam = (): Optimizer => labAdam(1e-3);
 const tfjsAdam = (): Optimizer => train.adam(1e-3, 0.9, 0.999, 1e-8);
 
 /**

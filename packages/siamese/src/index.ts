@@ -2,6 +2,7 @@ export { createSiameseModel, DEFAULT_SIAMESE_CONFIG } from './createSiameseModel
 export type { SiameseConfig } from './createSiameseModel';
 export { SiameseFusion, registerSiameseFusion } from './siameseFusion';
 export { trainSiamese } from './trainSiamese';
+export { labAdam } from './labAdam';
 export type { BatchProgress, EpochProgress, TrainHistory, TrainOptions } from './trainSiamese';
 export { evaluateSiamese, predictPairs } from './predictPairs';
 export type { PredictOptions } from './predictPairs';
