@@ -28,7 +28,7 @@ import { metrics, type LayersModel } from '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels, restoreStockWasmKernels, selectBackend } from '@prune/backend';
 import { makePairs, pairImages, subsetSplit, type PairSet } from '@prune/mnist-pairs';
 import { loadMnist } from '@prune/mnist-pairs/node';
-import { createSiameseModel, labAdam } from '@prune/siamese';
+import { applySiamese, createSiameseModel, labAdam } from '@prune/siamese';
 
 const BATCH = 64;
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -95,7 +95,7 @@ function step(model: LayersModel, optimizer: Optimizer, variables: Variable[], b
   return withTensors(b, (t) => {
     const cost = optimizer.minimize(
       () => {
-        const p = model.apply([t.left, t.right], { training: true }) as Tensor; // [B, 1]
+        const p = applySiamese(model, [t.left, t.right], { training: true }) as Tensor; // [B, 1]
         return mean(metrics.binaryCrossentropy(reshape(t.labels, [-1, 1]), p)) as Scalar;
       },
       true,
@@ -109,7 +109,7 @@ function step(model: LayersModel, optimizer: Optimizer, variables: Variable[], b
 /** One inference forward pass of the same batch. */
 function forward(model: LayersModel, b: Batch): Timing {
   return withTensors(b, (t) => {
-    const p = tidy(() => model.apply([t.left, t.right], { training: false }) as Tensor); // [B, 1]
+    const p = tidy(() => applySiamese(model, [t.left, t.right]) as Tensor); // [B, 1]
     p.dataSync();
     p.dispose();
   });

@@ -22,8 +22,9 @@ afterEach(async () => {
 describe('trainSiameseParallel', () => {
   it('takes the steps of full-batch training to float rounding, without dropout', async () => {
     // Without dropout the replicas' summed gradients are the full batch's; only the order of float sums differs.
-    // Over 10 steps the weights stay within 1e-3 of how far training moved them; a replica a step behind (a late
-    // update) or a lost shard would be off by about the learning rate.
+    // Over 10 steps the weights stay within 1e-2 of how far training moved them (measured: 5e-3, in conv2's kernel,
+    // where Adam scales up the rounding of tiny gradients); a replica a step behind (a late update) or a lost shard
+    // would be off by about the learning rate, 1e-3, ten times the bound.
     const pairs = syntheticPairs(300, 640, 7);
     const run = async (threads: number) => {
       const model = createSiameseModel({ seed: 4, dropout: 0 });
@@ -42,7 +43,7 @@ describe('trainSiameseParallel', () => {
       const { weights, history } = await run(threads); // 3 replicas: shards of 21, 21, 22
       expect(history.replicas).toBe(threads);
       expect(history.epochs[0]!.loss).toBeCloseTo(reference.history.epochs[0]!.loss, 5);
-      expect(largest((i, j) => Math.abs(weights[i]![j]! - reference.weights[i]![j]!))).toBeLessThan(1e-3 * moved);
+      expect(largest((i, j) => Math.abs(weights[i]![j]! - reference.weights[i]![j]!))).toBeLessThan(1e-2 * moved);
     }
   });
 
