@@ -13,7 +13,10 @@ export interface StepOutcome {
 
 /** Does the optimiser steps of one training run; made once the run's settings are known. */
 export interface Stepper {
-  /** One optimiser step on a batch (the loop disposes the batch's tensors). */
+  /**
+   * One optimiser step on a batch (the loop disposes the batch's tensors). The loop makes the next batch before
+   * awaiting the step, so a stepper whose work runs elsewhere should hand it off before its first await.
+   */
   step(batch: PairBatch): Promise<StepOutcome>;
   /** Called once when training ends, also after an error. */
   close(): Promise<void>;
@@ -62,10 +65,14 @@ export async function runTraining(
       let batch = 0;
       let batchStarted = epochStarted;
       const iterator = pairBatches(pairs, { batchSize, shuffle: options.shuffle ?? true, seed: shuffleSeeds() });
+      let next = iterator.next();
       try {
-        for (const b of iterator) {
+        while (!next.done) {
+          const b = next.value;
           try {
-            const { loss, correct } = await stepper.step(b);
+            const stepped = stepper.step(b);
+            next = iterator.next(); // made while replicas in other threads take the step
+            const { loss, correct } = await stepped;
             if (!Number.isFinite(loss)) throw new Error(`trainSiamese: loss became ${loss} at epoch ${epoch}, batch ${batch + 1}`);
             lossSum += loss * b.size;
             correctSum += correct;
@@ -73,15 +80,14 @@ export async function runTraining(
             const t = now();
             await onBatch?.({ epoch, batch, batches, size: b.size, loss, accuracy: correct / b.size, pairsPerSecond: b.size / ((t - batchStarted) / 1000) });
           } finally {
-            b.left.dispose();
-            b.right.dispose();
-            b.labels.dispose();
+            disposeBatch(b);
           }
           await yieldToEventLoop(); // lets an abort (or a UI) get through between batches
           signal?.throwIfAborted();
           batchStarted = now();
         }
       } finally {
+        if (!next.done) disposeBatch(next.value); // made ahead, not stepped: we left early
         iterator.return(undefined); // release the generator if we left early
       }
       const seconds = (now() - epochStarted) / 1000;
@@ -112,6 +118,12 @@ function checkTrainOptions(model: LayersModel, pairs: PairSet, epochs: number, b
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`trainSiamese: options.batchSize must be a positive integer, got ${batchSize}`);
   if (!(learningRate >= 0)) throw new Error(`trainSiamese: options.learningRate must be >= 0, got ${learningRate}`);
   if (!Number.isInteger(seed)) throw new Error(`trainSiamese: options.seed must be an integer, got ${seed}`);
+}
+
+function disposeBatch(b: PairBatch): void {
+  b.left.dispose();
+  b.right.dispose();
+  b.labels.dispose();
 }
 
 function now(): number {
