@@ -15,23 +15,24 @@ type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
 describe('FusedConv2D with one input channel on wasm (an assembled SIMD function)', () => {
   beforeAll(() => registerWasmTrainingKernels());
 
-  it('picks blocks of up to 8 vectors that divide the channels, and none where they are not a multiple of 4', () => {
-    expect([4, 16, 32, 48, 64, 36].map(forwardBlockFor)).toEqual([1, 4, 8, 6, 8, 3]);
-    expect(forwardBlockFor(6)).toBeNull();
+  it('picks blocks of up to 8 (or 4) vectors that divide the channels, and none where they are not a multiple of 4', () => {
+    expect([4, 16, 32, 48, 64, 36].map((co) => forwardBlockFor(co, 8))).toEqual([1, 4, 8, 6, 8, 3]);
+    expect([4, 16, 32, 48, 64, 36].map((co) => forwardBlockFor(co, 4))).toEqual([1, 4, 4, 4, 4, 3]);
+    expect(forwardBlockFor(6, 8)).toBeNull();
   });
 
   it('assembles into valid modules, shared-memory variants included, and binds to the wasm backend', async () => {
-    for (const c of [1, 3, 4, 8]) {
+    for (const [c, cp] of [[1, 1], [3, 3], [4, 4], [8, 4], [6, 3]] as const) {
       for (const relu of [false, true]) {
-        expect(validate(conv1ForwardModule(c, relu, false))).toBe(true);
-        expect(validate(conv1ForwardModule(c, relu, true))).toBe(true);
+        expect(validate(conv1ForwardModule(c, cp, relu, false))).toBe(true);
+        expect(validate(conv1ForwardModule(c, cp, relu, true))).toBe(true);
       }
     }
     const previous = getBackend();
     await setBackend('wasm');
     try {
       const memory = memoryOf(engine().backend as BackendWasm);
-      expect(conv1ForwardOn(memory!, 4, true)).toBeTypeOf('function'); // so the cases below take it
+      expect(conv1ForwardOn(memory!, 4, 4, true)).toBeTypeOf('function'); // so the cases below take it
     } finally {
       await setBackend(previous);
     }

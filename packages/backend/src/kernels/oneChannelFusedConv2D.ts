@@ -44,7 +44,7 @@ function covered({ inputs, attrs }: Args): boolean {
   if (x == null || filter == null || preluActivationWeights != null || (a.dataFormat ?? 'NHWC') !== 'NHWC') return false;
   if (a.activation !== undefined && a.activation !== 'linear' && a.activation !== 'relu') return false;
   const co = filter.shape[3];
-  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== 1 || co === undefined || forwardBlockFor(co) === null) return false;
+  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== 1 || co === undefined || forwardBlockFor(co, 8) === null) return false;
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== co || bias.dtype !== 'float32')) return false;
   return x.dtype === 'float32' && filter.dtype === 'float32';
 }
@@ -62,8 +62,7 @@ function oneChannelConv(args: Args): TensorInfo | null {
   if (n * ho * wo === 0) return null;
   const backend = engine().backend as BackendWasm;
   const memory = memoryOf(backend);
-  const c = forwardBlockFor(co)!;
-  const run = memory ? conv1ForwardOn(memory, c, a.activation === 'relu') : null;
+  const run = memory ? conv1ForwardOn(memory, forwardBlockFor(co, 8)!, forwardBlockFor(co, 4)!, a.activation === 'relu') : null;
   if (run === null) return null;
   return tidy(() => {
     const xt = tensorOf(x, 'FusedConv2D', 'x'), ft = tensorOf(filter, 'FusedConv2D', 'filter');
@@ -71,10 +70,13 @@ function oneChannelConv(args: Args): TensorInfo | null {
     const { top, left } = info.padInfo;
     const rows = tensor(tapTable(ho, kh, info.strideHeight, info.dilationHeight, top, h, w * 4, kw * co * 4), undefined, 'int32');
     const cols = tensor(tapTable(wo, kw, info.strideWidth, info.dilationWidth, left, w, 4, co * 4), undefined, 'int32');
+    // Pairs of outputs where every column tap lands in x: j·sw − left ≥ 0 and j·sw + (kw − 1)·dw − left < w.
+    const sw = info.strideWidth, lo = Math.ceil(left / sw), hi = Math.min(wo, Math.ceil((w + left - (kw - 1) * info.dilationWidth) / sw));
+    const j0 = hi - lo >= 2 ? lo : 0, j1 = hi - lo >= 2 ? lo + 2 * Math.floor((hi - lo) / 2) : 0;
     const out = backend.makeOutput([n, ho, wo, co], 'float32');
     run(
       addressOf(backend, xt), addressOf(backend, ft), addressOf(backend, bias), addressOf(backend, out),
-      addressOf(backend, rows), addressOf(backend, cols), n, ho, wo, co, h * w * 4, (1 + 2 * kh) * 4, (1 + 2 * kw) * 4,
+      addressOf(backend, rows), addressOf(backend, cols), n, ho, wo, co, h * w * 4, (1 + 2 * kh) * 4, (1 + 2 * kw) * 4, sw * 4, j0, j1,
     );
     return engine().makeTensorFromTensorInfo(out);
   });
