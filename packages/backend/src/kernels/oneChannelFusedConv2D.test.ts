@@ -1,7 +1,7 @@
-import { backend_util, engine, fused, getBackend, setBackend, type Tensor, type Tensor1D, type Tensor4D } from '@tensorflow/tfjs-core';
+import { backend_util, engine, fused, getBackend, memory, setBackend, tensor, type Tensor, type Tensor1D, type Tensor4D } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
+import { registerWasmTrainingKernels, restoreStockWasmKernels } from '../registerWasmTrainingKernels';
 import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
 import { conv1ForwardModule, conv1ForwardOn, forwardBlockFor } from './simdConv2DOneChannel';
 import { memoryOf } from './wasmAssembler';
@@ -76,5 +76,35 @@ describe('FusedConv2D with one input channel on wasm (an assembled SIMD function
     }
     console.log(`one-channel FusedConv2D: worst element at ${worst.ratio.toFixed(3)} of the tolerance, worst max-relative error ${worst.relative.toExponential(2)}`);
     expect(failures).toEqual([]);
+  });
+
+  it("gives the stock XNNPACK kernel's results bit for bit at the lab's conv1 (same summation order), leaking nothing", async () => {
+    const rng = createRng(5);
+    const previous = getBackend();
+    await setBackend('wasm');
+    try {
+      const before = memory().numTensors;
+      for (const [co, pad, activation] of [[16, 'same', 'linear'], [32, 'valid', 'relu']] as const) {
+        const x = tensor(values(rng, 8 * 28 * 28), [8, 28, 28, 1]) as Tensor4D;
+        const filter = tensor(values(rng, 9 * co), [3, 3, 1, co]) as Tensor4D, bias = tensor(values(rng, co)) as Tensor1D;
+        const run = () => {
+          const y = fused.conv2d({ x, filter, bias, strides: 1, pad, activation });
+          const data = y.dataSync().slice();
+          y.dispose();
+          return data;
+        };
+        restoreStockWasmKernels(['FusedConv2D']);
+        const stock = run();
+        registerWasmTrainingKernels(['FusedConv2D']);
+        const ours = run();
+        expect(ours.length).toBe(stock.length);
+        expect(ours.filter((v, i) => !Object.is(v, stock[i])).length).toBe(0);
+        for (const t of [x, filter, bias]) t.dispose();
+      }
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      registerWasmTrainingKernels(['FusedConv2D']);
+      await setBackend(previous);
+    }
   });
 });
