@@ -117,8 +117,8 @@ export function conv2DBackpropInputNHWC(
     if (padded.x.size === 0) return zeros(inputShape); // no output position reaches the input
     const [, , ci, co] = filter.shape;
     if (ci === 1) {
-      // One input channel (a first conv layer): XNNPACK's conv with one output channel is slow;
-      // a depthwise conv per dy channel, then a sum over the channels, is not.
+      // One input channel where the SIMD function does not apply: XNNPACK's conv with one output
+      // channel is slow; a depthwise conv per dy channel, then a sum over the channels, is not.
       const rotated: Tensor4D = reshape(reverse(filter, [0, 1]), [kh, kw, co, 1]); // [kh, kw, co, 1]
       const perChannel = depthwiseConv2d(padded.x, rotated, 1, padded.pad); // [n, h, w, co]
       return sum(perChannel, 3, true); // [n, h, w, 1]
