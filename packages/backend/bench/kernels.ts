@@ -67,6 +67,14 @@ const cases: Case[] = [
     attrs: { ...convAttrs, inputShape: [64, 28, 28, 1] },
     forward: { kernel: 'Conv2D', inputs: () => ({ x: r([64, 28, 28, 1]), filter: r([3, 3, 1, 16]) }), attrs: convAttrs },
   },
+  // conv1 with 32 channels and valid padding, at two batch sizes.
+  ...([64, 128] as const).map((n): Case => ({
+    label: `conv1 dx   dy[${n},26,26,32] f[3,3,1,32] valid`,
+    kernel: 'Conv2DBackpropInput',
+    inputs: () => ({ dy: r([n, 26, 26, 32]), filter: r([3, 3, 1, 32]) }),
+    attrs: { ...convAttrs, pad: 'valid', inputShape: [n, 28, 28, 1] },
+    forward: { kernel: 'Conv2D', inputs: () => ({ x: r([n, 28, 28, 1]), filter: r([3, 3, 1, 32]) }), attrs: { ...convAttrs, pad: 'valid' } },
+  })),
   {
     label: 'conv2 dx   dy[64,14,14,32] f[3,3,16,32]',
     kernel: 'Conv2DBackpropInput',
@@ -159,7 +167,7 @@ const cases: Case[] = [
 async function main(): Promise<void> {
   await setBackend('wasm');
   console.log(`wasm training kernels at the Siamese model's shapes: median CPU ms of ${REPS} calls on fresh inputs\n`);
-  console.log('case                                      forward   stock  ours  stock/ours  ours/forward');
+  console.log('case                                            forward   stock  ours  stock/ours  ours/forward');
   for (const c of cases) {
     const inputs = c.inputs();
     const fwdInputs = c.forward?.inputs();
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
     const stockText = Number.isNaN(stock) ? 'none' : stock.toFixed(2);
     const ratio = Number.isNaN(stock) ? '-' : `${(stock / ours).toFixed(1)}×`;
     console.log(
-      `${c.label.padEnd(41)} ${forward.toFixed(2).padStart(7)} ${stockText.padStart(7)} ${ours.toFixed(2).padStart(5)} ${ratio.padStart(11)} ${(ours / forward).toFixed(2).padStart(12)}`,
+      `${c.label.padEnd(47)} ${forward.toFixed(2).padStart(7)} ${stockText.padStart(7)} ${ours.toFixed(2).padStart(5)} ${ratio.padStart(11)} ${(ours / forward).toFixed(2).padStart(12)}`,
     );
     for (const t of [...Object.values(inputs), ...Object.values(fwdInputs ?? {})]) t.dispose();
   }

@@ -7,6 +7,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwiseConv2dBackpropFilter';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwiseConv2dBackpropInput';
 import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
+import { makeOneChannelFusedConv2DConfig } from './kernels/oneChannelFusedConv2D';
 import { makeIdentityConfig } from './kernels/identity';
 import { makeMaxPoolGradConfig } from './kernels/maxPoolGrad';
 import { makeMeanConfig } from './kernels/mean';
@@ -71,7 +72,7 @@ function build(): void {
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
     ['Cast', makeCastConfig(stockOf('Cast'))],
     ['Conv2D', makeExplicitSamePaddingConfig(stockOf('Conv2D'), false)],
-    ['FusedConv2D', makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false)],
+    ['FusedConv2D', makeOneChannelFusedConv2DConfig(makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false))],
     ['DepthwiseConv2dNative', makeExplicitSamePaddingConfig(stockOf('DepthwiseConv2dNative'), true)],
     ['FusedDepthwiseConv2D', makeExplicitSamePaddingConfig(stockOf('FusedDepthwiseConv2D'), true)],
   ]);

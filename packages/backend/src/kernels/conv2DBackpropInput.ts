@@ -3,10 +3,12 @@ import {
   conv2d,
   Conv2DBackpropInput,
   depthwiseConv2d,
+  engine,
   pad as padOp,
   reshape,
   reverse,
   sum,
+  tensor,
   tidy,
   transpose,
   zeros,
@@ -17,8 +19,58 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { cropForPadding } from './padOrCrop';
+import { conv1InputGradOn } from './simdConv2DBackpropInput';
 import { tensorOf } from './tensorOf';
+import { addressOf, memoryOf } from './wasmAssembler';
+
+/**
+ * Per output index (rows or columns), a count then (dy offset, filter offset) byte pairs, one per tap t
+ * that reaches it from dy index (index + before − t) / stride; `taps` + 1 int32s per index.
+ */
+function tapTable(size: number, taps: number, stride: number, before: number, dySize: number, dyStep: number, fStep: number): Int32Array {
+  const table = new Int32Array(size * (1 + 2 * taps));
+  for (let o = 0; o < size; o++) {
+    const at = o * (1 + 2 * taps);
+    let count = 0;
+    for (let t = 0; t < taps; t++) {
+      const d = (o + before - t) / stride;
+      if (!Number.isInteger(d) || d < 0 || d >= dySize) continue;
+      table[at + 1 + 2 * count] = d * dyStep;
+      table[at + 2 + 2 * count] = t * fStep;
+      count++;
+    }
+    table[at] = count;
+  }
+  return table;
+}
+
+/**
+ * dx of a conv with one input channel by the assembled SIMD function ({@link conv1InputGradOn}), or null
+ * where it does not apply (more input channels, output channels not a multiple of 4, no SIMD, empty).
+ */
+function oneChannelInputGrad(dy: Tensor4D, filter: Tensor4D, info: backend_util.Conv2DInfo): Tensor4D | null {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
+  if (ci !== 1 || co % 4 !== 0 || info.dilationHeight !== 1 || info.dilationWidth !== 1 || dy.size === 0 || n * h * w === 0) return null;
+  const backend = engine().backend as BackendWasm;
+  const memory = memoryOf(backend);
+  const grad = memory ? conv1InputGradOn(memory, co / 4) : null;
+  if (grad === null) return null;
+  const rows = tensor(tapTable(h, kh, sh, padInfo.top, ho, wo * co * 4, kw * co * 4), undefined, 'int32');
+  const cols = tensor(tapTable(w, kw, sw, padInfo.left, wo, co * 4, co * 4), undefined, 'int32');
+  // Four at a time where every column tap lands in dy: x + left − (kw − 1) ≥ 0 and x + left < wo.
+  const lo = Math.max(0, kw - 1 - padInfo.left), hi = Math.min(w, wo - padInfo.left);
+  const x0 = sw === 1 && hi - lo >= 4 ? lo : 0;
+  const x1 = x0 + (sw === 1 && hi - lo >= 4 ? 4 * Math.floor((hi - lo) / 4) : 0);
+  const out = backend.makeOutput([n, h, w, 1], 'float32');
+  grad(
+    addressOf(backend, dy), addressOf(backend, filter), addressOf(backend, out), addressOf(backend, rows), addressOf(backend, cols),
+    n, h, w, ho * wo * co * 4, (1 + 2 * kh) * 4, (1 + 2 * kw) * 4, x0, x1,
+  );
+  return engine().makeTensorFromTensorInfo(out) as Tensor4D;
+}
 
 /**
  * Inserts s−1 zeros after every row and column of dy (a stride-s conv's output gradient laid back
@@ -36,7 +88,8 @@ export function spreadByStride(dy: Tensor4D, sh: number, sw: number): Tensor4D {
 
 /**
  * dx = the correlation of dy (spread by the stride) with the filter rotated by 180° and its channel
- * axes swapped: one stride-1 XNNPACK conv2d instead of wasm's plain-loop Conv2DBackpropInput.
+ * axes swapped: one stride-1 XNNPACK conv2d instead of wasm's plain-loop Conv2DBackpropInput. With one
+ * input channel, an assembled SIMD function directly where it applies.
  */
 export function conv2DBackpropInputNHWC(
   dy: Tensor4D, // [n, ho, wo, co]
@@ -48,6 +101,8 @@ export function conv2DBackpropInputNHWC(
 ): Tensor4D {
   return tidy(() => {
     const info = backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode);
+    const direct = oneChannelInputGrad(dy, filter, info);
+    if (direct !== null) return direct;
     const [kh, kw] = filter.shape;
     const [, h, w] = inputShape;
     const { strideHeight: sh, strideWidth: sw } = info;
@@ -62,8 +117,8 @@ export function conv2DBackpropInputNHWC(
     if (padded.x.size === 0) return zeros(inputShape); // no output position reaches the input
     const [, , ci, co] = filter.shape;
     if (ci === 1) {
-      // One input channel (a first conv layer): XNNPACK's conv with one output channel is slow;
-      // a depthwise conv per dy channel, then a sum over the channels, is not.
+      // One input channel where the SIMD function does not apply: XNNPACK's conv with one output
+      // channel is slow; a depthwise conv per dy channel, then a sum over the channels, is not.
       const rotated: Tensor4D = reshape(reverse(filter, [0, 1]), [kh, kw, co, 1]); // [kh, kw, co, 1]
       const perChannel = depthwiseConv2d(padded.x, rotated, 1, padded.pad); // [n, h, w, co]
       return sum(perChannel, 3, true); // [n, h, w, 1]
