@@ -36,20 +36,19 @@ async function init({ artifacts, dropoutSeed, learningRate, exchange, index }: E
 /** Gradients of this replica's shard, summed with the other replicas' through the exchange, then the Adam step. */
 function step(message: Extract<ToWorker, { type: 'step' }>): FromWorker {
   const { variables, optimizer, exchange } = replica!;
-  let own: ReturnType<typeof gradients> | undefined;
   try {
     // A replica without pairs draws no dropout mask, as its seed stream must not advance.
-    if (message.labels.length > 0) own = gradients(message);
+    const own = message.labels.length > 0 ? gradients(message) : undefined;
+    const summed = exchange.exchange(own?.gradients, message.contributors);
+    const named: NamedTensorMap = {};
+    variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
+    optimizer.applyGradients(named);
+    for (const t of Object.values(named)) t.dispose();
+    return { type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 };
   } catch (error) {
-    exchange.abandon();
+    exchange.abandon(); // the other replicas fail at once rather than wait for this one
     throw error;
   }
-  const summed = exchange.exchange(own?.gradients, message.contributors);
-  const named: NamedTensorMap = {};
-  variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
-  optimizer.applyGradients(named);
-  for (const t of Object.values(named)) t.dispose();
-  return { type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 };
 }
 
 function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'step' }>): { gradients: Float32Array[]; loss: number; correct: number } {
