@@ -33,18 +33,22 @@ async function init({ artifacts, dropoutSeed, learningRate, exchange, index }: E
   return { type: 'ready' };
 }
 
-/** Gradients of this replica's shard, summed with the other replicas' through the exchange, then the Adam step. */
-function step(message: Extract<ToWorker, { type: 'step' }>): FromWorker {
+/**
+ * Gradients of this replica's shard, summed with the other replicas' through the exchange, then the Adam step.
+ * Answers as soon as its loss share is known, so that the trainer prepares the next batch meanwhile; a later
+ * failure is reported in answer to the next message.
+ */
+function step(message: Extract<ToWorker, { type: 'step' }>): void {
   const { variables, optimizer, exchange } = replica!;
   try {
     // A replica without pairs draws no dropout mask, as its seed stream must not advance.
     const own = message.labels.length > 0 ? gradients(message) : undefined;
+    reply({ type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 });
     const summed = exchange.exchange(own?.gradients, message.contributors);
     const named: NamedTensorMap = {};
     variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
     optimizer.applyGradients(named);
     for (const t of Object.values(named)) t.dispose();
-    return { type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 };
   } catch (error) {
     exchange.abandon(); // the other replicas fail at once rather than wait for this one
     throw error;
@@ -84,7 +88,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init':
       return reply(await init(message));
     case 'step':
-      return reply(step(message));
+      return step(message);
     case 'weights':
       return reply(weights());
   }
