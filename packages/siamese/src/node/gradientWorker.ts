@@ -1,4 +1,5 @@
-// A replica of the model in a worker thread: gradients of its share of each batch, then the summed step.
+// A replica of the model in a worker thread: gradients of its share of each batch, summed with the other replicas'
+// in shared memory, then the Adam step.
 import { parentPort } from 'node:worker_threads';
 import { tensor, tensor1d, tensor4d, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -9,16 +10,17 @@ import { siameseFromArtifacts } from '../modelArtifacts';
 import { seedDropoutLayers } from '../seededDropout';
 import { seedStream } from '../seeds';
 import { siameseLoss } from '../siameseLoss';
-import type { FromWorker, GradientAnswer, ToWorker } from './workerProtocol';
+import { GradientExchange } from './gradientExchange';
+import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
-let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer } | undefined;
+let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer; exchange: GradientExchange } | undefined;
 
-function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
+function reply(message: FromWorker): void {
+  port.postMessage(message);
 }
 
-async function init({ artifacts, dropoutSeed, learningRate }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+async function init({ artifacts, dropoutSeed, learningRate, exchange, index }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
   // One thread per replica: the replicas are the parallelism.
   await selectBackend('wasm', { threads: 1 });
   const model = await siameseFromArtifacts(artifacts).catch((error: unknown) => {
@@ -27,11 +29,33 @@ async function init({ artifacts, dropoutSeed, learningRate }: Extract<ToWorker, 
   });
   seedDropoutLayers(model, seedStream(dropoutSeed));
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  replica = { model, variables, optimizer: labAdam(learningRate) };
+  replica = { model, variables, optimizer: labAdam(learningRate), exchange: new GradientExchange(exchange, index) };
   return { type: 'ready' };
 }
 
-function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'gradients' }>): GradientAnswer {
+/**
+ * Gradients of this replica's shard, summed with the other replicas' through the exchange, then the Adam step.
+ * Answers as soon as its loss share is known, so that the trainer prepares the next batch meanwhile; a later
+ * failure is reported in answer to the next message.
+ */
+function step(message: Extract<ToWorker, { type: 'step' }>): void {
+  const { variables, optimizer, exchange } = replica!;
+  try {
+    // A replica without pairs draws no dropout mask, as its seed stream must not advance.
+    const own = message.labels.length > 0 ? gradients(message) : undefined;
+    reply({ type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 });
+    const summed = exchange.exchange(own?.gradients, message.contributors);
+    const named: NamedTensorMap = {};
+    variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
+    optimizer.applyGradients(named);
+    for (const t of Object.values(named)) t.dispose();
+  } catch (error) {
+    exchange.abandon(); // the other replicas fail at once rather than wait for this one
+    throw error;
+  }
+}
+
+function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'step' }>): { gradients: Float32Array[]; loss: number; correct: number } {
   const { model, variables } = replica!;
   const size = labels.length;
   const batch = { left: tensor4d(left, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), right: tensor4d(right, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), labels: tensor1d(labels) };
@@ -46,21 +70,13 @@ function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'gr
     const loss = value.dataSync()[0]!;
     value.dispose();
     for (const g of Object.values(grads)) g.dispose();
-    return { type: 'gradients', gradients: out, loss, correct: correct!.dataSync()[0]! };
+    return { gradients: out, loss, correct: correct!.dataSync()[0]! };
   } finally {
     correct?.dispose();
     batch.left.dispose();
     batch.right.dispose();
     batch.labels.dispose();
   }
-}
-
-function apply({ gradients: summed }: Extract<ToWorker, { type: 'apply' }>): void {
-  const { variables, optimizer } = replica!;
-  const named: NamedTensorMap = {};
-  variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
-  optimizer.applyGradients(named);
-  for (const t of Object.values(named)) t.dispose();
 }
 
 function weights(): FromWorker {
@@ -71,18 +87,14 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init':
       return reply(await init(message));
-    case 'gradients': {
-      const out = gradients(message);
-      return reply(out, out.gradients.map((g) => g.buffer as ArrayBuffer));
-    }
-    case 'apply':
-      return apply(message);
+    case 'step':
+      return step(message);
     case 'weights':
       return reply(weights());
   }
 }
 
-// Messages are handled one after another: an `apply` must land before the next batch's gradients.
+// Messages are handled one after another, in the order they were sent.
 let queue = Promise.resolve();
 port.on('message', (message: ToWorker) => {
   queue = queue.then(() => handle(message)).catch((error: unknown) => {

@@ -29,11 +29,6 @@ export class Replica {
     });
   }
 
-  /** Sends a message that is not answered (its failure shows at the next request). */
-  send(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    if (!this.failure) this.worker.postMessage(message, transfer);
-  }
-
   async terminate(): Promise<void> {
     this.failure ??= new Error(`training replica ${this.index} was stopped`);
     await this.worker.terminate();

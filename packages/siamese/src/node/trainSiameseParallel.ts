@@ -5,6 +5,7 @@ import { siameseToArtifacts } from '../modelArtifacts';
 import { seedStream } from '../seeds';
 import { runTraining, type StepOutcome, type Stepper, type TrainSettings } from '../trainingLoop';
 import { trainSiamese, type TrainHistory, type TrainOptions } from '../trainSiamese';
+import { gradientExchangeLayout } from './gradientExchange';
 import { Replica } from './replica';
 
 /** Options of {@link trainSiameseParallel}: those of `trainSiamese` (without `optimizer`) and the thread count. */
@@ -18,8 +19,9 @@ export interface ParallelTrainOptions extends Omit<TrainOptions, 'optimizer'> {
 
 /**
  * Trains a Siamese model in place as `trainSiamese` does, on every core: each batch is split between `threads`
- * replicas of the model in worker threads (wasm, one thread each), their gradients are summed in replica order
- * and every replica takes the same Adam step, so a seed and a thread count give the same model run after run.
+ * replicas of the model in worker threads (wasm, one thread each), which sum their gradients in replica order
+ * through shared memory and each take the same Adam step, so a seed and a thread count give the same model run
+ * after run.
  * The replicas' dropout masks are drawn from the seed per replica, so another thread count trains differently.
  * Runs on this thread instead when the backend is not wasm (tfjs-node uses every core itself) or `threads` is 1.
  *
@@ -55,9 +57,10 @@ export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, o
 async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed }: TrainSettings): Promise<Stepper> {
   const artifacts = await siameseToArtifacts(model);
   const seeds = seedStream(dropoutSeed);
+  const exchange = gradientExchangeLayout(model.trainableWeights.map((w) => w.shape as number[]), threads);
   const replicas = Array.from({ length: threads }, (_, k) => new Replica(k));
   try {
-    await Promise.all(replicas.map((r) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), learningRate }, 'ready')));
+    await Promise.all(replicas.map((r, index) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), learningRate, exchange, index }, 'ready')));
   } catch (error) {
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;
@@ -77,19 +80,22 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
   };
 }
 
-/** Splits the batch into one contiguous shard per replica, sums their gradients in replica order, steps every replica. */
+/**
+ * Splits the batch into one contiguous shard per replica and steps them all: the replicas sum their gradients in
+ * replica order through the shared exchange and each takes the same Adam step.
+ */
 async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
   const [left, right, labels] = (await Promise.all([batch.left.data(), batch.right.data(), batch.labels.data()])) as Float32Array[];
   const pixels = left!.length / batch.size;
+  const shards = shardsOf(batch.size, replicas.length);
   const answers = await Promise.all(
-    shardsOf(batch.size, replicas.length).map(([from, to], k) => {
+    replicas.map((replica, k) => {
+      const [from, to] = shards[k] ?? [0, 0]; // every replica meets at the exchange, with pairs or without
       const shard = { left: left!.slice(from * pixels, to * pixels), right: right!.slice(from * pixels, to * pixels), labels: labels!.slice(from, to) };
-      return replicas[k]!.request({ type: 'gradients', ...shard, total: batch.size }, 'gradients', [shard.left.buffer, shard.right.buffer, shard.labels.buffer]);
+      const message = { type: 'step', ...shard, total: batch.size, contributors: shards.length } as const;
+      return replica.request(message, 'stepped', [shard.left.buffer, shard.right.buffer, shard.labels.buffer]);
     }),
   );
-  const summed = answers[0]!.gradients;
-  for (const answer of answers.slice(1)) answer.gradients.forEach((g, i) => addInto(summed[i]!, g));
-  replicas.forEach((r, k) => r.send({ type: 'apply', gradients: summed }, k === replicas.length - 1 ? summed.map((g) => g.buffer as ArrayBuffer) : []));
   return { loss: answers.reduce((s, a) => s + a.loss, 0), correct: answers.reduce((s, a) => s + a.correct, 0) };
 }
 
@@ -102,10 +108,6 @@ function shardsOf(size: number, count: number): [number, number][] {
     if (to > from) shards.push([from, to]);
   }
   return shards;
-}
-
-function addInto(sum: Float32Array, g: Float32Array): void {
-  for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + g[i]!;
 }
 
 /** Every replica's weights, which must be bit-identical (they took the same steps from the same start). */
