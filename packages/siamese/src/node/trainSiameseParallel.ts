@@ -85,7 +85,8 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
  * replica order through the shared exchange and each takes the same Adam step.
  */
 async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
-  const [left, right, labels] = (await Promise.all([batch.left.data(), batch.right.data(), batch.labels.data()])) as Float32Array[];
+  // Read and posted before the first await (wasm reads synchronously), so the loop makes the next batch meanwhile.
+  const [left, right, labels] = [batch.left.dataSync(), batch.right.dataSync(), batch.labels.dataSync()] as Float32Array[];
   const pixels = left!.length / batch.size;
   const shards = shardsOf(batch.size, replicas.length);
   const answers = await Promise.all(
