@@ -1,10 +1,8 @@
-import { backend_util, engine, fused, getBackend, memory, setBackend, tensor, type Tensor, type Tensor1D, type Tensor4D } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backend_util, fused, getBackend, memory, setBackend, tensor, type Tensor, type Tensor1D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, restoreStockWasmKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { conv1ForwardModule, conv1ForwardOn, forwardBlockFor } from './simdConv2DOneChannel';
-import { memoryOf } from './wasmAssembler';
 
 /** Set from the measured worst (printed below): the taps are summed in another order than the cpu's. */
 const TOL: Tolerance = { rtol: 1e-6, atol: 1e-7 };
@@ -28,20 +26,14 @@ describe('FusedConv2D with one input channel on wasm (an assembled SIMD function
         expect(validate(conv1ForwardModule(c, cp, relu, true))).toBe(true);
       }
     }
-    const previous = getBackend();
-    await setBackend('wasm');
-    try {
-      const memory = memoryOf(engine().backend as BackendWasm);
-      expect(conv1ForwardOn(memory!, 4, 4, true)).toBeTypeOf('function'); // so the cases below take it
-    } finally {
-      await setBackend(previous);
-    }
+    await withWasmMemory((memory) => {
+      expect(conv1ForwardOn(memory, 4, 4, true)).toBeTypeOf('function'); // so the cases below take it
+    });
   });
 
   it('matches the cpu backend over random shapes, strides, dilations, paddings and activations, leaking nothing', async () => {
     const rng = createRng(99);
-    const failures: string[] = [];
-    const worst = { ratio: 0, relative: 0 };
+    const tally = new ComparisonTally();
     const lab = [16, 32].flatMap((co) => (['same', 'valid'] as const).map((pad) => ({ x: [2, 28, 28, 1], k: [3, 3], co, strides: [1, 1], dilations: [1, 1], pad, activation: 'linear', bias: true })));
     const random = Array.from({ length: 64 }, () => {
       const x = [int(rng, 1, 3), int(rng, 1, 20), int(rng, 1, 20), 1];
@@ -70,12 +62,10 @@ describe('FusedConv2D with one input channel on wasm (an assembled SIMD function
         }) as Tensor,
         TOL,
       );
-      worst.ratio = Math.max(worst.ratio, r.ratio);
-      worst.relative = Math.max(worst.relative, r.relative);
-      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`${JSON.stringify(c)}: ${JSON.stringify(r)}`);
+      tally.add(`${JSON.stringify(c)}`, r);
     }
-    console.log(`one-channel FusedConv2D: worst element at ${worst.ratio.toFixed(3)} of the tolerance, worst max-relative error ${worst.relative.toExponential(2)}`);
-    expect(failures).toEqual([]);
+    console.log(`one-channel FusedConv2D: ${tally.summary()}`);
+    expect(tally.failures).toEqual([]);
   });
 
   it("gives the stock XNNPACK kernel's results bit for bit at the lab's conv1 (same summation order), leaking nothing", async () => {

@@ -1,10 +1,8 @@
-import { backend_util, engine, getBackend, setBackend, type Tensor } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backend_util, engine, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { blockFor, conv2DFilterGradModule, conv2DFilterGradOn } from './simdConv2DBackpropFilter';
-import { memoryOf } from './wasmAssembler';
 
 /** As the other conv gradient tests (registerWasmTrainingKernels.test.ts): set from the measured worst. */
 const TOL: Tolerance = { rtol: 5e-6, atol: 5e-7 };
@@ -27,21 +25,14 @@ describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
       expect(validate(conv2DFilterGradModule(r, v, false))).toBe(true);
       expect(validate(conv2DFilterGradModule(r, v, true))).toBe(true);
     }
-    const previous = getBackend();
-    await setBackend('wasm');
-    try {
-      const memory = memoryOf(engine().backend as BackendWasm);
-      expect(memory).not.toBeNull();
-      expect(conv2DFilterGradOn(memory!, 4, 2)).toBeTypeOf('function'); // so the cases below take it
-    } finally {
-      await setBackend(previous);
-    }
+    await withWasmMemory((memory) => {
+      expect(conv2DFilterGradOn(memory, 4, 2)).toBeTypeOf('function'); // so the cases below take it
+    });
   });
 
   it('matches the cpu backend for every block size, stride and padding', async () => {
     const rng = createRng(4242);
-    const failures: string[] = [];
-    const worst = { ratio: 0, relative: 0 };
+    const tally = new ComparisonTally();
     for (let i = 0; i < 48; i++) {
       const ci = pick(rng, [1, 2, 3, 4, 6, 8, 16]), co = pick(rng, [4, 8, 12, 16, 32]);
       const x: [number, number, number, number] = [int(rng, 1, 3), int(rng, 1, 15), int(rng, 1, 15), ci];
@@ -56,11 +47,9 @@ describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
         (t) => engine().runKernel('Conv2DBackpropFilter', { x: t.x!, dy: t.dy! }, attrs) as Tensor,
         TOL,
       );
-      worst.ratio = Math.max(worst.ratio, r.ratio);
-      worst.relative = Math.max(worst.relative, r.relative);
-      if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${x}] f=[${filterShape}] s=${strides} pad=${JSON.stringify(pad)}: ${JSON.stringify(r)}`);
+      tally.add(`x=[${x}] f=[${filterShape}] s=${strides} pad=${JSON.stringify(pad)}`, r);
     }
-    console.log(`SIMD Conv2DBackpropFilter: worst element at ${worst.ratio.toFixed(3)} of the tolerance, worst max-relative error ${worst.relative.toExponential(2)}`);
-    expect(failures).toEqual([]);
+    console.log(`SIMD Conv2DBackpropFilter: ${tally.summary()}`);
+    expect(tally.failures).toEqual([]);
   });
 });

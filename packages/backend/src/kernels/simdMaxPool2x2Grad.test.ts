@@ -1,11 +1,9 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { engine, getBackend, maxPool, setBackend, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { engine, maxPool, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { maxPool2x2GradModule, maxPool2x2GradOn } from './simdMaxPool2x2Grad';
-import { memoryOf } from './wasmAssembler';
 
 const EXACT: Tolerance = { rtol: 0, atol: 0 };
 const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
@@ -16,15 +14,9 @@ describe('the WebAssembly SIMD 2×2 MaxPoolGrad', () => {
   it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', async () => {
     expect(validate(maxPool2x2GradModule(false))).toBe(true);
     expect(validate(maxPool2x2GradModule(true))).toBe(true);
-    const previous = getBackend();
-    await setBackend('wasm');
-    try {
-      const memory = memoryOf(engine().backend as BackendWasm);
-      expect(memory).not.toBeNull();
-      expect(maxPool2x2GradOn(memory!)).toBeTypeOf('function'); // so the cases below take it
-    } finally {
-      await setBackend(previous);
-    }
+    await withWasmMemory((memory) => {
+      expect(maxPool2x2GradOn(memory)).toBeTypeOf('function'); // so the cases below take it
+    });
   });
 
   it('matches the cpu backend exactly: ties, windows of zeros, −∞ and NaN, odd sizes', async () => {

@@ -1,4 +1,6 @@
-import { getBackend, memory, setBackend, tensor, type Tensor } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { engine, getBackend, memory, setBackend, tensor, type Tensor } from '@tensorflow/tfjs-core';
+import { memoryOf, type WasmMemory } from '../kernels/wasmAssembler';
 import { uniformFloat32 } from 'pure-rand/distribution/uniformFloat32';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -138,4 +140,38 @@ export async function compareWithCpu(
     relative = Math.max(relative, relativeError(got.data, ref.data));
   });
   return { ratio, relative, leaked: wasm.leaked, shapesMatch };
+}
+
+/**
+ * Runs `fn` with the wasm backend's memory (the one assembled kernels bind to; it must exist), then restores the
+ * backend that was in use.
+ */
+export async function withWasmMemory(fn: (memory: WasmMemory) => void): Promise<void> {
+  const previous = getBackend();
+  if (!(await setBackend('wasm'))) throw new Error("backend 'wasm' did not initialise");
+  try {
+    const wasmMemory = memoryOf(engine().backend as BackendWasm);
+    if (wasmMemory === null) throw new Error('the wasm backend exposes no memory');
+    fn(wasmMemory);
+  } finally {
+    await setBackend(previous);
+  }
+}
+
+/** Comparisons of many cases: the worst seen, and the cases that failed (out of tolerance, leaking, misshapen). */
+export class ComparisonTally {
+  readonly failures: string[] = [];
+  private worstRatio = 0;
+  private worstRelative = 0;
+
+  add(label: string, r: Comparison): void {
+    this.worstRatio = Math.max(this.worstRatio, r.ratio);
+    this.worstRelative = Math.max(this.worstRelative, r.relative);
+    if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) this.failures.push(`${label}: ${JSON.stringify(r)}`);
+  }
+
+  /** The worst element against the tolerance, for the test's log (tolerances are set from it). */
+  summary(): string {
+    return `worst element at ${this.worstRatio.toFixed(3)} of the tolerance, worst max-relative error ${this.worstRelative.toExponential(2)}`;
+  }
 }
