@@ -22,29 +22,9 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { cropForPadding } from './padOrCrop';
 import { conv1InputGradOn } from './simdConv2DBackpropInput';
+import { tapTable } from './tapTable';
 import { tensorOf } from './tensorOf';
 import { addressOf, memoryOf } from './wasmAssembler';
-
-/**
- * Per output index (rows or columns), a count then (dy offset, filter offset) byte pairs, one per tap t
- * that reaches it from dy index (index + before − t) / stride; `taps` + 1 int32s per index.
- */
-function tapTable(size: number, taps: number, stride: number, before: number, dySize: number, dyStep: number, fStep: number): Int32Array {
-  const table = new Int32Array(size * (1 + 2 * taps));
-  for (let o = 0; o < size; o++) {
-    const at = o * (1 + 2 * taps);
-    let count = 0;
-    for (let t = 0; t < taps; t++) {
-      const d = (o + before - t) / stride;
-      if (!Number.isInteger(d) || d < 0 || d >= dySize) continue;
-      table[at + 1 + 2 * count] = d * dyStep;
-      table[at + 2 + 2 * count] = t * fStep;
-      count++;
-    }
-    table[at] = count;
-  }
-  return table;
-}
 
 /**
  * dx of a conv with one input channel by the assembled SIMD function ({@link conv1InputGradOn}), or null
@@ -58,8 +38,9 @@ function oneChannelInputGrad(dy: Tensor4D, filter: Tensor4D, info: backend_util.
   const memory = memoryOf(backend);
   const grad = memory ? conv1InputGradOn(memory, co / 4) : null;
   if (grad === null) return null;
-  const rows = tensor(tapTable(h, kh, sh, padInfo.top, ho, wo * co * 4, kw * co * 4), undefined, 'int32');
-  const cols = tensor(tapTable(w, kw, sw, padInfo.left, wo, co * 4, co * 4), undefined, 'int32');
+  // Input index o receives dy index (o + before − t) / stride from tap t, where that is a whole number.
+  const rows = tensor(tapTable(h, kh, ho, wo * co * 4, kw * co * 4, (o, t) => (o + padInfo.top - t) / sh), undefined, 'int32');
+  const cols = tensor(tapTable(w, kw, wo, co * 4, co * 4, (o, t) => (o + padInfo.left - t) / sw), undefined, 'int32');
   // Four at a time where every column tap lands in dy: x + left − (kw − 1) ≥ 0 and x + left < wo.
   const lo = Math.max(0, kw - 1 - padInfo.left), hi = Math.min(w, wo - padInfo.left);
   const x0 = sw === 1 && hi - lo >= 4 ? lo : 0;

@@ -11,29 +11,9 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv1ForwardOn, forwardBlockFor } from './simdConv2DOneChannel';
+import { tapTable } from './tapTable';
 import { tensorOf } from './tensorOf';
 import { addressOf, memoryOf } from './wasmAssembler';
-
-/**
- * Per output index (rows or columns), a count then (x offset, filter offset) byte pairs, one per tap t
- * whose input index o·stride + t·dilation − before lies in [0, size); taps + 1 int32s per index.
- */
-function tapTable(outSize: number, taps: number, stride: number, dilation: number, before: number, size: number, xStep: number, fStep: number): Int32Array {
-  const table = new Int32Array(outSize * (1 + 2 * taps));
-  for (let o = 0; o < outSize; o++) {
-    const at = o * (1 + 2 * taps);
-    let count = 0;
-    for (let t = 0; t < taps; t++) {
-      const d = o * stride + t * dilation - before;
-      if (d < 0 || d >= size) continue;
-      table[at + 1 + 2 * count] = d * xStep;
-      table[at + 2 + 2 * count] = t * fStep;
-      count++;
-    }
-    table[at] = count;
-  }
-  return table;
-}
 
 type Args = Parameters<KernelFunc>[0];
 
@@ -68,10 +48,12 @@ function oneChannelConv(args: Args): TensorInfo | null {
     const xt = tensorOf(x, 'FusedConv2D', 'x'), ft = tensorOf(filter, 'FusedConv2D', 'filter');
     const bias = inputs.bias == null ? zeros([co]) : tensorOf(inputs.bias, 'FusedConv2D', 'bias');
     const { top, left } = info.padInfo;
-    const rows = tensor(tapTable(ho, kh, info.strideHeight, info.dilationHeight, top, h, w * 4, kw * co * 4), undefined, 'int32');
-    const cols = tensor(tapTable(wo, kw, info.strideWidth, info.dilationWidth, left, w, 4, co * 4), undefined, 'int32');
+    const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+    // Output index o reads input index o·stride + t·dilation − before through tap t.
+    const rows = tensor(tapTable(ho, kh, h, w * 4, kw * co * 4, (o, t) => o * sh + t * dh - top), undefined, 'int32');
+    const cols = tensor(tapTable(wo, kw, w, 4, co * 4, (o, t) => o * sw + t * dw - left), undefined, 'int32');
     // Pairs of outputs where every column tap lands in x: j·sw − left ≥ 0 and j·sw + (kw − 1)·dw − left < w.
-    const sw = info.strideWidth, lo = Math.ceil(left / sw), hi = Math.min(wo, Math.ceil((w + left - (kw - 1) * info.dilationWidth) / sw));
+    const lo = Math.ceil(left / sw), hi = Math.min(wo, Math.ceil((w + left - (kw - 1) * dw) / sw));
     const j0 = hi - lo >= 2 ? lo : 0, j1 = hi - lo >= 2 ? lo + 2 * Math.floor((hi - lo) / 2) : 0;
     const out = backend.makeOutput([n, ho, wo, co], 'float32');
     run(
