@@ -1,0 +1,33 @@
+import { engine, pad, type Tensor4D } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { ExplicitPad } from './padOrCrop';
+import { correlationBlockFor, correlationOn } from './simdCorrelation';
+import { addressOf, memoryOf } from './wasmAssembler';
+
+/**
+ * The stride-1 correlation out[b, y, x, c] = Σ_{p, q, k} xp[b, y + p, x + q, k] · g[p, q, k, c], where xp is
+ * `input.x` padded by `input.pad`, by the assembled SIMD function; null where that does not apply (c not a
+ * multiple of 4, nothing to compute, no SIMD). The outputs of each row go in blocks of the function's r, the
+ * rest one by one.
+ */
+export function correlate(input: { x: Tensor4D; pad: ExplicitPad }, g: Tensor4D): Tensor4D | null {
+  const [n, h, w, k] = input.x.shape;
+  const [, [top, bottom], [left, right]] = input.pad;
+  const [kh, kw, , c] = g.shape;
+  const hp = h + top + bottom, wp = w + left + right;
+  const ho = hp - kh + 1, wo = wp - kw + 1;
+  const block = correlationBlockFor(c);
+  if (block === null || n * ho * wo * k === 0 || ho <= 0 || wo <= 0) return null;
+  const backend = engine().backend as BackendWasm;
+  const memory = memoryOf(backend);
+  const blocks = memory ? correlationOn(memory, block.r, block.v, k) : null;
+  const single = memory ? correlationOn(memory, 1, block.v, k) : null;
+  if (blocks === null || single === null) return null;
+  const xp = top + bottom + left + right === 0 ? input.x : pad(input.x, input.pad);
+  const out = backend.makeOutput([n, ho, wo, c], 'float32');
+  const args = [addressOf(backend, xp), addressOf(backend, g), addressOf(backend, out), n, hp, wp, ho, wo, c, kh, kw] as const;
+  const split = wo - (wo % block.r);
+  if (split > 0) blocks(...args, 0, split);
+  if (split < wo) single(...args, split, wo);
+  return engine().makeTensorFromTensorInfo(out) as Tensor4D;
+}
