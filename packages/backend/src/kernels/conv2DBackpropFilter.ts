@@ -29,11 +29,11 @@ import { addressOf, memoryOf } from './wasmAssembler';
 function directFilterGrad(x: Tensor4D, dy: Tensor4D, info: backend_util.Conv2DInfo, filterShape: [number, number, number, number]): Tensor4D | null {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const block = blockFor(ci, co);
+  const block = blockFor(ci, co, kw);
   if (block === null || info.dilationHeight !== 1 || info.dilationWidth !== 1 || n * ho * wo * ci === 0) return null;
   const backend = engine().backend as BackendWasm;
   const memory = memoryOf(backend);
-  const grad = memory ? conv2DFilterGradOn(memory, block.r, block.v) : null;
+  const grad = memory ? conv2DFilterGradOn(memory, block) : null;
   if (grad === null) return null;
   // Pad (or crop) so that row i·sh + p and column j·sw + q exist for every output (i, j) and tap (p, q).
   const top = info.padInfo.top, left = info.padInfo.left;

@@ -1,6 +1,6 @@
-import { engine, pad, type Tensor4D } from '@tensorflow/tfjs-core';
+import { engine, type Tensor4D } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { ExplicitPad } from './padOrCrop';
+import { padSpatial, type ExplicitPad } from './padOrCrop';
 import { correlationBlockFor, correlationOn } from './simdCorrelation';
 import { addressOf, memoryOf } from './wasmAssembler';
 
@@ -23,7 +23,7 @@ export function correlate(input: { x: Tensor4D; pad: ExplicitPad }, g: Tensor4D)
   const blocks = memory ? correlationOn(memory, block.r, block.v, k) : null;
   const single = memory ? correlationOn(memory, 1, block.v, k) : null;
   if (blocks === null || single === null) return null;
-  const xp = top + bottom + left + right === 0 ? input.x : pad(input.x, input.pad);
+  const xp = padSpatial(input.x, input.pad);
   const out = backend.makeOutput([n, ho, wo, c], 'float32');
   const args = [addressOf(backend, xp), addressOf(backend, g), addressOf(backend, out), n, hp, wp, ho, wo, c, kh, kw] as const;
   const split = wo - (wo % block.r);

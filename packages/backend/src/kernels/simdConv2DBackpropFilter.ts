@@ -30,16 +30,32 @@ const [XP, DY, DW, N, HP, WP, CI, HO, WO, CO, KH, KW, SH, SW] = Array.from({ len
 const [B, P, Q, CB, KB, I, J, XA, DA, XROW, DYROW, WA, CIB, COB, XSTEP, XROWSTEP, XIMG, DYIMG, DYROWSTEP] = Array.from({ length: 19 }, (_, k) => 14 + k) as number[];
 const V128_BASE = 14 + 19;
 
-/** The block sizes (input channels R, output vectors V) for a layer's channel counts. */
-export function blockFor(ci: number, co: number): { r: number; v: number } | null {
+/**
+ * A block of R rows × 4·V output channels. The rows are R input channels, or, with `taps`, R neighbouring column taps
+ * of an input with one channel: x[…, j·sw + q + row, 0] lies `row` floats on, as channel `row` would, and dW's
+ * [p, q + row, 0, ·] lies `row`·co floats on, as [p, q, row, ·] would, so only the tap loop's step changes.
+ */
+export interface FilterGradBlock {
+  r: number;
+  v: number;
+  taps: boolean;
+}
+
+/**
+ * The block for a layer's channel counts and filter width: R·V sums + V dy vectors + 1 splat stay within the vector
+ * registers. With one input channel, the column taps make the rows (each dy vector then serves R taps: 6 passes over
+ * a 3×3 conv1's dy instead of 9).
+ */
+export function blockFor(ci: number, co: number, kw = 1): FilterGradBlock | null {
   if (co % 4 !== 0) return null;
-  const r = ci % 4 === 0 ? 4 : ci % 2 === 0 ? 2 : 1;
-  const maxV = r === 4 ? 2 : 4; // R·V sums + V dy vectors + 1 splat stay within the 16 vector registers
-  for (let v = maxV; v >= 1; v--) if ((co / 4) % v === 0) return { r, v };
+  const taps = ci === 1 && (kw % 3 === 0 || kw % 2 === 0);
+  const r = taps ? (kw % 3 === 0 ? 3 : 2) : ci % 4 === 0 ? 4 : ci % 2 === 0 ? 2 : 1;
+  const maxV = r === 4 ? 2 : r === 3 ? 2 : 4;
+  for (let v = maxV; v >= 1; v--) if ((co / 4) % v === 0) return { r, v, taps };
   return null;
 }
 
-function body(r: number, v: number): number[] {
+function body(r: number, v: number, taps: boolean): number[] {
   const acc = (row: number, k: number) => V128_BASE + row * v + k;
   const d = (k: number) => V128_BASE + r * v + k;
   const s = V128_BASE + r * v + v;
@@ -78,7 +94,7 @@ function body(r: number, v: number): number[] {
   const perImage = [
     ...get(XP!), ...get(B!), ...get(HP!), MUL, ...get(WP!), MUL, ...get(CIB!), MUL, ADD, ...set(XIMG!),
     ...get(DY!), ...get(B!), ...get(HO!), MUL, ...get(WO!), MUL, ...get(COB!), MUL, ADD, ...set(DYIMG!),
-    ...loop(P!, get(KH!), 1, loop(Q!, get(KW!), 1, loop(CB!, get(CI!), r, loop(KB!, get(CO!), 4 * v, perBlock)))),
+    ...loop(P!, get(KH!), 1, loop(Q!, get(KW!), taps ? r : 1, loop(CB!, get(CI!), taps ? 1 : r, loop(KB!, get(CO!), 4 * v, perBlock)))),
   ];
   const code = [
     ...get(CI!), ...i32(4), MUL, ...set(CIB!),
@@ -93,17 +109,17 @@ function body(r: number, v: number): number[] {
   return [2, ...uleb(19), 0x7f, ...uleb(vectors), 0x7b, ...code];
 }
 
-/** The module's bytes for blocks of r input channels × 4·v output channels; `shared` matches a threaded backend's memory. */
-export function conv2DFilterGradModule(r: number, v: number, shared: boolean): Uint8Array {
-  return functionModule(14, body(r, v), shared);
+/** The module's bytes for a block ({@link FilterGradBlock}); `shared` matches a threaded backend's memory. */
+export function conv2DFilterGradModule(block: FilterGradBlock, shared: boolean): Uint8Array {
+  return functionModule(14, body(block.r, block.v, block.taps), shared);
 }
 
 const byBlock = new Map<string, (memory: WasmMemory) => Conv2DFilterGrad | null>();
 
-/** The assembled function for blocks r × 4·v bound to `memory`, or null where WebAssembly SIMD is unavailable. */
-export function conv2DFilterGradOn(memory: WasmMemory, r: number, v: number): Conv2DFilterGrad | null {
-  const key = `${r}x${v}`;
+/** The assembled function for a block bound to `memory`, or null where WebAssembly SIMD is unavailable. */
+export function conv2DFilterGradOn(memory: WasmMemory, block: FilterGradBlock): Conv2DFilterGrad | null {
+  const key = `${block.r}x${block.v}${block.taps ? ' taps' : ''}`;
   let on = byBlock.get(key);
-  if (on === undefined) byBlock.set(key, (on = assembledOn<Conv2DFilterGrad>((shared) => conv2DFilterGradModule(r, v, shared))));
+  if (on === undefined) byBlock.set(key, (on = assembledOn<Conv2DFilterGrad>((shared) => conv2DFilterGradModule(block, shared))));
   return on(memory);
 }
