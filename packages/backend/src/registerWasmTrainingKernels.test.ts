@@ -27,7 +27,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWasmTraining, registerWasmTrainingKernels, restoreStockWasmKernels, WASM_TRAINING_KERNELS } from './registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, runOn, values, type Comparison, type Rng, type Tolerance } from './test-utils/oracle';
+import { compareWithCpu, createRng, int, pick, runOn, sizeOf, values, type Comparison, type Rng, type Tolerance } from './test-utils/oracle';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 /**
@@ -87,8 +87,6 @@ function outShape(c: ConvCase): [number, number, number, number] {
   return info.outShape;
 }
 
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
 describe('registerWasmTrainingKernels', () => {
   beforeAll(() => {
     registerWasmTrainingKernels();
@@ -143,9 +141,9 @@ describe('registerWasmTrainingKernels', () => {
       const c = fixed[i] ?? convCase(rng);
       const dyShape = outShape(c);
       const inputs = {
-        x: { data: values(rng, size(c.x)), shape: c.x },
-        filter: { data: values(rng, size(c.filter)), shape: c.filter },
-        dy: { data: values(rng, size(dyShape)), shape: dyShape },
+        x: { data: values(rng, sizeOf(c.x)), shape: c.x },
+        filter: { data: values(rng, sizeOf(c.filter)), shape: c.filter },
+        dy: { data: values(rng, sizeOf(dyShape)), shape: dyShape },
       };
       const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' as const };
       const r = await compareWithCpu(inputs, (t) => [
@@ -168,10 +166,10 @@ describe('registerWasmTrainingKernels', () => {
       const [, , , co] = c.filter;
       const yShape = outShape(c);
       const inputs = {
-        x: { data: values(rng, size(c.x)), shape: c.x },
-        filter: { data: values(rng, size(c.filter)), shape: c.filter },
+        x: { data: values(rng, sizeOf(c.x)), shape: c.x },
+        filter: { data: values(rng, sizeOf(c.filter)), shape: c.filter },
         bias: { data: values(rng, co), shape: [co] },
-        weight: { data: values(rng, size(yShape)), shape: yShape },
+        weight: { data: values(rng, sizeOf(yShape)), shape: yShape },
       };
       const r = await compareWithCpu(inputs, (t) => {
         const plain = grads((x: Tensor, f: Tensor) => sum(mul(conv2d(x as Tensor4D, f as Tensor4D, c.strides, c.pad), t.weight!)));
@@ -202,10 +200,10 @@ describe('registerWasmTrainingKernels', () => {
       const xShape = [n, h, w, ch];
       const info = backend_util.computePool2DInfo(xShape as [number, number, number, number], [kh, kw], strides, 1, pad);
       // Few distinct levels, half of them clipped to 0 as after a ReLU: windows often hold ties.
-      const xData = values(rng, size(xShape), 2).map((v) => Math.max(0, v));
+      const xData = values(rng, sizeOf(xShape), 2).map((v) => Math.max(0, v));
       const inputs = {
         x: { data: xData, shape: xShape },
-        dy: { data: values(rng, size(info.outShape)), shape: info.outShape },
+        dy: { data: values(rng, sizeOf(info.outShape)), shape: info.outShape },
       };
       const attrs = { filterSize: [kh, kw], strides, pad };
       const r = await compareWithCpu(inputs, (t) => {
@@ -234,7 +232,7 @@ describe('registerWasmTrainingKernels', () => {
       const [transposeA, transposeB] = lab[i]?.slice(2) as [boolean, boolean] | undefined ?? [i % 2 === 1, i % 4 >= 2];
       const aShape = lab[i]?.[0] ?? [...batch, ...(transposeA ? [k, m] : [m, k])];
       const bShape = lab[i]?.[1] ?? [...bBatch, ...(transposeB ? [nn, k] : [k, nn])];
-      const inputs = { a: { data: values(rng, size(aShape)), shape: aShape }, b: { data: values(rng, size(bShape)), shape: bShape } };
+      const inputs = { a: { data: values(rng, sizeOf(aShape)), shape: aShape }, b: { data: values(rng, sizeOf(bShape)), shape: bShape } };
       const r = await compareWithCpu(inputs, (t) => matMul(t.a!, t.b!, transposeA, transposeB), lab[i] ? LONG_SUM : TOL);
       record('BatchMatMul', r);
       if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) {
@@ -258,7 +256,7 @@ describe('registerWasmTrainingKernels', () => {
       // Leading axes (the replaced path) half the time, any axes otherwise.
       const axes = i % 2 === 0 ? Array.from({ length: count }, (_, k) => k) : [...new Set(Array.from({ length: count }, () => int(rng, 0, rank - 1)))];
       const keepDims = i % 3 === 0;
-      const r = await compareWithCpu({ x: { data: values(rng, size(shape)), shape } }, (t) => op(t.x!, axes, keepDims), TOL);
+      const r = await compareWithCpu({ x: { data: values(rng, sizeOf(shape)), shape } }, (t) => op(t.x!, axes, keepDims), TOL);
       record(name, r);
       if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] axes=${axes} keepDims=${keepDims}: ratio ${r.ratio}`);
     }
@@ -273,7 +271,7 @@ describe('registerWasmTrainingKernels', () => {
       // Half the cases [1, …, 1, c] (the fast path), the rest any shape.
       const shape = Array.from({ length: rank }, (_, k) => (i % 2 === 0 && k < rank - 1 ? 1 : int(rng, 1, 5)));
       const reps = Array.from({ length: rank }, () => int(rng, 1, 4));
-      const r = await compareWithCpu({ x: { data: values(rng, size(shape)), shape } }, (t) => tile(t.x!, reps), EXACT);
+      const r = await compareWithCpu({ x: { data: values(rng, sizeOf(shape)), shape } }, (t) => tile(t.x!, reps), EXACT);
       record('Tile', r);
       if (!(r.ratio <= 1) || r.leaked !== 0 || !r.shapesMatch) failures.push(`x=[${shape}] reps=${reps}: ratio ${r.ratio}`);
     }

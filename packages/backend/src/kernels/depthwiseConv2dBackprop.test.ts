@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { backend_util, depthwiseConv2d, engine, fused, grads, mul, pad as padOp, reshape, separableConv2d, slice, stridedSlice, sum, tidy, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, type Rng, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, createRng, int, pick, sizeOf, values, type Rng, type Tolerance } from '../test-utils/oracle';
 
 // Per element, |wasm − cpu| ≤ rtol·|cpu| + atol·max|cpu|; the worst case measured is printed (≈ 0.3 of this).
 const TOL: Tolerance = { rtol: 5e-6, atol: 5e-7 };
@@ -38,8 +38,6 @@ function depthwiseCase(rng: Rng, dilated: boolean): DepthwiseCase {
   return { x: [n, h, w, ci], filter: [kh, kw, ci, m], strides, dilations, pad, label };
 }
 
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /**
  * A dilated filter as the undilated filter it equals: d − 1 zeros between taps. The cpu backend's
  * backprop kernels ignore dilations, so dilated cases are checked against this expansion at dilation 1.
@@ -65,9 +63,9 @@ describe('DepthwiseConv2dNativeBackpropInput and …Filter on wasm', () => {
       const c = depthwiseCase(rng, i % 3 === 2);
       const info = backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations, c.pad, undefined, true);
       const inputs = {
-        x: { data: values(rng, size(c.x)), shape: c.x },
-        filter: { data: values(rng, size(c.filter)), shape: c.filter },
-        dy: { data: values(rng, size(info.outShape)), shape: info.outShape },
+        x: { data: values(rng, sizeOf(c.x)), shape: c.x },
+        filter: { data: values(rng, sizeOf(c.filter)), shape: c.filter },
+        dy: { data: values(rng, sizeOf(info.outShape)), shape: info.outShape },
       };
       const attrs = { strides: c.strides, dilations: c.dilations, pad: c.pad };
       const r = await compareWithCpu(
@@ -106,12 +104,12 @@ describe('DepthwiseConv2dNativeBackpropInput and …Filter on wasm', () => {
       const co = pick(rng, [1, 4]);
       const info = backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, undefined, true);
       const inputs = {
-        x: { data: values(rng, size(c.x)), shape: c.x },
-        filter: { data: values(rng, size(c.filter)), shape: c.filter },
+        x: { data: values(rng, sizeOf(c.x)), shape: c.x },
+        filter: { data: values(rng, sizeOf(c.filter)), shape: c.filter },
         bias: { data: values(rng, ci * m), shape: [ci * m] },
         pointwise: { data: values(rng, ci * m * co), shape: [1, 1, ci * m, co] },
-        weight: { data: values(rng, size(info.outShape)), shape: info.outShape },
-        weightSep: { data: values(rng, size(info.outShape.slice(0, 3)) * co), shape: [...info.outShape.slice(0, 3), co] },
+        weight: { data: values(rng, sizeOf(info.outShape)), shape: info.outShape },
+        weightSep: { data: values(rng, sizeOf(info.outShape.slice(0, 3)) * co), shape: [...info.outShape.slice(0, 3), co] },
       };
       const r = await compareWithCpu(
         inputs,

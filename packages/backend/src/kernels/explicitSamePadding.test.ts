@@ -1,10 +1,9 @@
 import { conv2d, depthwiseConv2d, fused, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, restoreStockWasmKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, createRng, int, pick, sizeOf, values, type Tolerance } from '../test-utils/oracle';
 
 const TOL: Tolerance = { rtol: 2e-6, atol: 2e-7 };
-const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function strided(seed: number, count: number) {
   const rng = createRng(seed);
@@ -12,7 +11,7 @@ function strided(seed: number, count: number) {
     const x = [int(rng, 1, 2), int(rng, 1, 12), int(rng, 1, 12), pick(rng, [1, 2, 3])];
     const f = [pick(rng, [1, 2, 3, 5]), pick(rng, [1, 2, 3, 5]), x[3]!, pick(rng, [1, 2])];
     const strides: [number, number] = [pick(rng, [1, 2, 3]), pick(rng, [2, 3])];
-    return { strides, inputs: { x: { data: values(rng, size(x)), shape: x }, f: { data: values(rng, size(f)), shape: f }, b: { data: values(rng, f[3]!), shape: [f[3]!] }, db: { data: values(rng, x[3]! * f[3]!), shape: [x[3]! * f[3]!] } } };
+    return { strides, inputs: { x: { data: values(rng, sizeOf(x)), shape: x }, f: { data: values(rng, sizeOf(f)), shape: f }, b: { data: values(rng, f[3]!), shape: [f[3]!] }, db: { data: values(rng, x[3]! * f[3]!), shape: [x[3]! * f[3]!] } } };
   });
 }
 

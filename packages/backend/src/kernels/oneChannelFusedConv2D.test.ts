@@ -1,13 +1,11 @@
 import { backend_util, fused, getBackend, memory, setBackend, tensor, type Tensor, type Tensor1D, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels, restoreStockWasmKernels } from '../registerWasmTrainingKernels';
-import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, ComparisonTally, createRng, int, isValidWasm, pick, sizeOf, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { conv1ForwardModule, conv1ForwardOn, forwardBlockFor } from './simdConv2DOneChannel';
 
 /** Set from the measured worst (printed below): the taps are summed in another order than the cpu's. */
 const TOL: Tolerance = { rtol: 1e-6, atol: 1e-7 };
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
 
 describe('FusedConv2D with one input channel on wasm (an assembled SIMD function)', () => {
@@ -22,8 +20,8 @@ describe('FusedConv2D with one input channel on wasm (an assembled SIMD function
   it('assembles into valid modules, shared-memory variants included, and binds to the wasm backend', async () => {
     for (const [c, cp] of [[1, 1], [3, 3], [4, 4], [8, 4], [6, 3]] as const) {
       for (const relu of [false, true]) {
-        expect(validate(conv1ForwardModule(c, cp, relu, false))).toBe(true);
-        expect(validate(conv1ForwardModule(c, cp, relu, true))).toBe(true);
+        expect(isValidWasm(conv1ForwardModule(c, cp, relu, false))).toBe(true);
+        expect(isValidWasm(conv1ForwardModule(c, cp, relu, true))).toBe(true);
       }
     }
     await withWasmMemory((memory) => {
@@ -49,8 +47,8 @@ describe('FusedConv2D with one input channel on wasm (an assembled SIMD function
       const info = backend_util.computeConv2DInfo(x, filterShape, c.strides as [number, number], c.dilations as [number, number], c.pad);
       if ((info.dilationHeight - 1) * (info.filterHeight - 1) >= x[1] + 4 || info.outHeight <= 0 || info.outWidth <= 0) continue;
       const inputs = {
-        x: { data: values(rng, size(x)), shape: x },
-        filter: { data: values(rng, size(filterShape)), shape: filterShape },
+        x: { data: values(rng, sizeOf(x)), shape: x },
+        filter: { data: values(rng, sizeOf(filterShape)), shape: filterShape },
         ...(c.bias ? { bias: { data: values(rng, c.co), shape: [c.co] } } : {}),
       };
       const r = await compareWithCpu(

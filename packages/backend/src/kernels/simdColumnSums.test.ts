@@ -2,12 +2,10 @@ import { engine, getBackend, mean, setBackend, sum, tensor, type Tensor } from '
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { createRng, int, pick, values } from '../test-utils/oracle';
+import { createRng, int, isValidWasm, pick, values } from '../test-utils/oracle';
 import { columnSumsModule, columnSumsOn } from './simdColumnSums';
 import { sumRowsInto } from './sum';
 import { memoryOf } from './wasmAssembler';
-
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
 
 describe('the WebAssembly SIMD column sums (Sum and Mean over leading axes)', () => {
   let previous = '';
@@ -21,8 +19,8 @@ describe('the WebAssembly SIMD column sums (Sum and Mean over leading axes)', ()
   });
 
   it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', () => {
-    expect(validate(columnSumsModule(false))).toBe(true);
-    expect(validate(columnSumsModule(true))).toBe(true);
+    expect(isValidWasm(columnSumsModule(false))).toBe(true);
+    expect(isValidWasm(columnSumsModule(true))).toBe(true);
     expect(columnSumsOn(memoryOf(engine().backend as BackendWasm)!)).toBeTypeOf('function'); // so the cases below take it
   });
 

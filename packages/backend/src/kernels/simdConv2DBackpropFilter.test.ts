@@ -1,13 +1,11 @@
 import { backend_util, engine, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, ComparisonTally, createRng, int, isValidWasm, pick, sizeOf, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { blockFor, conv2DFilterGradModule, conv2DFilterGradOn } from './simdConv2DBackpropFilter';
 
 /** As the other conv gradient tests (registerWasmTrainingKernels.test.ts): set from the measured worst. */
 const TOL: Tolerance = { rtol: 5e-6, atol: 5e-7 };
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
   beforeAll(() => registerWasmTrainingKernels());
@@ -26,8 +24,8 @@ describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
 
   it('assembles into valid modules for every block, shared-memory variants included, and binds to the wasm backend', async () => {
     for (const [r, v, taps] of [[1, 1, false], [1, 4, false], [2, 3, false], [2, 4, false], [4, 1, false], [4, 2, false], [3, 2, true], [2, 4, true]] as const) {
-      expect(validate(conv2DFilterGradModule({ r, v, taps }, false))).toBe(true);
-      expect(validate(conv2DFilterGradModule({ r, v, taps }, true))).toBe(true);
+      expect(isValidWasm(conv2DFilterGradModule({ r, v, taps }, false))).toBe(true);
+      expect(isValidWasm(conv2DFilterGradModule({ r, v, taps }, true))).toBe(true);
     }
     await withWasmMemory((memory) => {
       expect(conv2DFilterGradOn(memory, { r: 4, v: 2, taps: false })).toBeTypeOf('function'); // so the cases below take it
@@ -48,7 +46,7 @@ describe('the WebAssembly SIMD Conv2DBackpropFilter', () => {
       const dyShape = backend_util.computeConv2DInfo(x, filterShape, strides, 1, pad as backend_util.ExplicitPadding | 'same' | 'valid').outShape;
       const attrs = { strides, pad, dataFormat: 'NHWC' as const, filterShape };
       const r = await compareWithCpu(
-        { x: { data: values(rng, size(x)), shape: x }, dy: { data: values(rng, size(dyShape)), shape: dyShape } },
+        { x: { data: values(rng, sizeOf(x)), shape: x }, dy: { data: values(rng, sizeOf(dyShape)), shape: dyShape } },
         (t) => engine().runKernel('Conv2DBackpropFilter', { x: t.x!, dy: t.dy! }, attrs) as Tensor,
         TOL,
       );

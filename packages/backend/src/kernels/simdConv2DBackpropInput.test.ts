@@ -1,7 +1,7 @@
 import { backend_util, engine, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, ComparisonTally, createRng, int, isValidWasm, pick, sizeOf, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { conv1InputGradModule, conv1InputGradOn } from './simdConv2DBackpropInput';
 
 /**
@@ -9,16 +9,14 @@ import { conv1InputGradModule, conv1InputGradOn } from './simdConv2DBackpropInpu
  * of it fails): the four lanes and the taps are summed in another order than the cpu's.
  */
 const TOL: Tolerance = { rtol: 2e-6, atol: 2e-7 };
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('the WebAssembly SIMD Conv2DBackpropInput for one input channel', () => {
   beforeAll(() => registerWasmTrainingKernels());
 
   it('assembles into valid modules, shared-memory variants included, and binds to the wasm backend', async () => {
     for (const v of [1, 2, 3, 4, 8, 16]) {
-      expect(validate(conv1InputGradModule(v, false))).toBe(true);
-      expect(validate(conv1InputGradModule(v, true))).toBe(true);
+      expect(isValidWasm(conv1InputGradModule(v, false))).toBe(true);
+      expect(isValidWasm(conv1InputGradModule(v, true))).toBe(true);
     }
     await withWasmMemory((mem) => {
       expect(conv1InputGradOn(mem, 4)).toBeTypeOf('function'); // so the cases below take it
@@ -45,7 +43,7 @@ describe('the WebAssembly SIMD Conv2DBackpropInput for one input channel', () =>
       const dyShape = backend_util.computeConv2DInfo(x, filterShape, strides, 1, pad).outShape;
       const attrs = { strides, pad, dataFormat: 'NHWC' as const, inputShape: x };
       const r = await compareWithCpu(
-        { dy: { data: values(rng, size(dyShape)), shape: dyShape }, filter: { data: values(rng, size(filterShape)), shape: filterShape } },
+        { dy: { data: values(rng, sizeOf(dyShape)), shape: dyShape }, filter: { data: values(rng, sizeOf(filterShape)), shape: filterShape } },
         (t) => engine().runKernel('Conv2DBackpropInput', { dy: t.dy!, filter: t.filter! }, attrs) as Tensor,
         TOL,
       );

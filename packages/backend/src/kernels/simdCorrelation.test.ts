@@ -1,7 +1,7 @@
 import { backend_util, engine, type Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { ComparisonTally, compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, ComparisonTally, createRng, int, isValidWasm, pick, sizeOf, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { correlationBlockFor, correlationModule, correlationOn } from './simdCorrelation';
 
 /**
@@ -10,8 +10,6 @@ import { correlationBlockFor, correlationModule, correlationOn } from './simdCor
  * this replaces, gives the same values bit for bit at the lab's conv2.
  */
 const TOL: Tolerance = { rtol: 5e-6, atol: 5e-7 };
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 describe('the WebAssembly SIMD correlation behind Conv2DBackpropInput', () => {
   beforeAll(() => registerWasmTrainingKernels());
@@ -26,8 +24,8 @@ describe('the WebAssembly SIMD correlation behind Conv2DBackpropInput', () => {
 
   it('assembles into valid modules, shared-memory variants included, and binds to the wasm backend', async () => {
     for (const [r, v, k] of [[2, 4, 32], [3, 2, 16], [4, 1, 3], [1, 4, 1]] as const) {
-      expect(validate(correlationModule(r, v, k, false))).toBe(true);
-      expect(validate(correlationModule(r, v, k, true))).toBe(true);
+      expect(isValidWasm(correlationModule(r, v, k, false))).toBe(true);
+      expect(isValidWasm(correlationModule(r, v, k, true))).toBe(true);
     }
     await withWasmMemory((mem) => {
       expect(correlationOn(mem, 2, 4, 32)).toBeTypeOf('function'); // so the cases below take it
@@ -54,7 +52,7 @@ describe('the WebAssembly SIMD correlation behind Conv2DBackpropInput', () => {
       const dyShape = backend_util.computeConv2DInfo(x, filterShape, strides, 1, c.pad).outShape;
       const attrs = { strides, pad: c.pad, dataFormat: 'NHWC' as const, inputShape: x };
       const r = await compareWithCpu(
-        { dy: { data: values(rng, size(dyShape)), shape: dyShape }, filter: { data: values(rng, size(filterShape)), shape: filterShape } },
+        { dy: { data: values(rng, sizeOf(dyShape)), shape: dyShape }, filter: { data: values(rng, sizeOf(filterShape)), shape: filterShape } },
         (t) => engine().runKernel('Conv2DBackpropInput', { dy: t.dy!, filter: t.filter! }, attrs) as Tensor,
         TOL,
       );

@@ -2,18 +2,17 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { engine, maxPool, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../registerWasmTrainingKernels';
-import { compareWithCpu, createRng, int, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
+import { compareWithCpu, createRng, int, isValidWasm, pick, values, withWasmMemory, type Tolerance } from '../test-utils/oracle';
 import { maxPool2x2GradModule, maxPool2x2GradOn } from './simdMaxPool2x2Grad';
 
 const EXACT: Tolerance = { rtol: 0, atol: 0 };
-const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
 
 describe('the WebAssembly SIMD 2×2 MaxPoolGrad', () => {
   beforeAll(() => registerWasmTrainingKernels());
 
   it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', async () => {
-    expect(validate(maxPool2x2GradModule(false))).toBe(true);
-    expect(validate(maxPool2x2GradModule(true))).toBe(true);
+    expect(isValidWasm(maxPool2x2GradModule(false))).toBe(true);
+    expect(isValidWasm(maxPool2x2GradModule(true))).toBe(true);
     await withWasmMemory((memory) => {
       expect(maxPool2x2GradOn(memory)).toBeTypeOf('function'); // so the cases below take it
     });

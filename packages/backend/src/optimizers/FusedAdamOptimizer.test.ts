@@ -19,7 +19,7 @@ import { memoryOf } from '../kernels/wasmAssembler';
 import { adamUpdate } from './adamUpdate';
 import { simdAdamUpdateModule, simdAdamUpdateOn } from './simdAdamUpdate';
 import { FusedAdamOptimizer, type NamedTensor } from './FusedAdamOptimizer';
-import { createRng, int, pick, values, type Rng } from '../test-utils/oracle';
+import { createRng, int, isValidWasm, pick, values, type Rng } from '../test-utils/oracle';
 
 // Scalar-shaped, empty and one-element variables beside ordinary ones.
 const SHAPES: number[][] = [[], [0], [1], [3, 0, 2], [7], [5, 3], [2, 3, 4, 5], [64], [4, 33]];
@@ -124,12 +124,10 @@ class Float64Adam extends FusedAdamOptimizer {
   }
 }
 
-
 describe('the WebAssembly SIMD update', () => {
   it('assembles into a valid module, shared-memory variant included, and binds to the wasm backend', async () => {
-    const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
-    expect(validate(simdAdamUpdateModule(false))).toBe(true);
-    expect(validate(simdAdamUpdateModule(true))).toBe(true);
+    expect(isValidWasm(simdAdamUpdateModule(false))).toBe(true);
+    expect(isValidWasm(simdAdamUpdateModule(true))).toBe(true);
     const previous = getBackend();
     await setBackend('wasm');
     // So the wasm cases below run it (and the JavaScript tail after the last multiple of 4).

@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { engine, getBackend, memory, setBackend, tensor, type Tensor } from '@tensorflow/tfjs-core';
-import { memoryOf, type WasmMemory } from '../kernels/wasmAssembler';
+import { engine, getBackend, memory, setBackend, tensor, util, type Tensor } from '@tensorflow/tfjs-core';
+import { api, memoryOf, type WasmMemory } from '../kernels/wasmAssembler';
 import { uniformFloat32 } from 'pure-rand/distribution/uniformFloat32';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -12,6 +12,16 @@ export type Rng = RandomGenerator;
 /** Creates a seeded generator. */
 export function createRng(seed: number): Rng {
   return xoroshiro128plus(seed);
+}
+
+/** The number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return util.sizeFromShape(shape as number[]);
+}
+
+/** Whether the bytes are a module this engine's WebAssembly accepts (SIMD included). */
+export function isValidWasm(bytes: Uint8Array): boolean {
+  return api !== undefined && api.validate(bytes);
 }
 
 /** A uniform integer in [lo, hi]. */
