@@ -224,14 +224,23 @@ describe('registerWasmTrainingKernels', () => {
     const rng = createRng(3);
     const failures: string[] = [];
     // The lab's Dense products at 128 images first (forward, dx, dW of dense1), then random shapes.
-    const lab: [number[], number[], boolean, boolean][] = [[[128, 1568], [1568, 128], false, false], [[128, 128], [1568, 128], false, true], [[128, 1568], [128, 128], true, false]];
+    interface Product { aShape: number[]; bShape: number[]; transposeA: boolean; transposeB: boolean }
+    const lab: Product[] = [
+      { aShape: [128, 1568], bShape: [1568, 128], transposeA: false, transposeB: false },
+      { aShape: [128, 128], bShape: [1568, 128], transposeA: false, transposeB: true },
+      { aShape: [128, 1568], bShape: [128, 128], transposeA: true, transposeB: false },
+    ];
     for (let i = 0; i < 43; i++) {
       const m = int(rng, 1, 40), k = int(rng, 1, 40), nn = i % 3 === 0 ? int(rng, 1, 40) : 4 * int(rng, 1, 10);
       const batch = pick(rng, [[], [], [1], [3], [2, 2]] as number[][]);
       const bBatch = batch.length > 0 && i % 3 === 0 ? batch.map(() => 1) : batch; // broadcast b's batch
-      const [transposeA, transposeB] = lab[i]?.slice(2) as [boolean, boolean] | undefined ?? [i % 2 === 1, i % 4 >= 2];
-      const aShape = lab[i]?.[0] ?? [...batch, ...(transposeA ? [k, m] : [m, k])];
-      const bShape = lab[i]?.[1] ?? [...bBatch, ...(transposeB ? [nn, k] : [k, nn])];
+      const tA = i % 2 === 1, tB = i % 4 >= 2;
+      const { aShape, bShape, transposeA, transposeB } = lab[i] ?? {
+        aShape: [...batch, ...(tA ? [k, m] : [m, k])],
+        bShape: [...bBatch, ...(tB ? [nn, k] : [k, nn])],
+        transposeA: tA,
+        transposeB: tB,
+      };
       const inputs = { a: { data: values(rng, sizeOf(aShape)), shape: aShape }, b: { data: values(rng, sizeOf(bShape)), shape: bShape } };
       const r = await compareWithCpu(inputs, (t) => matMul(t.a!, t.b!, transposeA, transposeB), lab[i] ? LONG_SUM : TOL);
       record('BatchMatMul', r);

@@ -71,7 +71,7 @@ export function spreadByStride(dy: Tensor4D, sh: number, sw: number): Tensor4D {
 /**
  * dx = the correlation of dy (spread by the stride) with the filter rotated by 180° and its channel
  * axes swapped, instead of wasm's plain-loop Conv2DBackpropInput: by an assembled SIMD function
- * ({@link correlate}, 1.7× XNNPACK's conv2d at the lab's conv2) where the input channels are a multiple of
+ * ({@link correlate}, 1.9× XNNPACK's conv2d at the lab's conv2) where the input channels are a multiple of
  * 4, else one stride-1 XNNPACK conv2d. With one input channel, another assembled SIMD function directly.
  */
 export function conv2DBackpropInputNHWC(

@@ -50,7 +50,7 @@ export function blockFor(ci: number, co: number, kw = 1): FilterGradBlock | null
   if (co % 4 !== 0) return null;
   const taps = ci === 1 && (kw % 3 === 0 || kw % 2 === 0);
   const r = taps ? (kw % 3 === 0 ? 3 : 2) : ci % 4 === 0 ? 4 : ci % 2 === 0 ? 2 : 1;
-  const maxV = r === 4 ? 2 : r === 3 ? 2 : 4;
+  const maxV = r >= 3 ? 2 : 4;
   for (let v = maxV; v >= 1; v--) if ((co / 4) % v === 0) return { r, v, taps };
   return null;
 }
