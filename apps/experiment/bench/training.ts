@@ -90,12 +90,12 @@ function withTensors(b: Batch, f: (t: { left: Tensor4D; right: Tensor4D; labels:
   }
 }
 
-/** One Adam step on BCE, as trainSiamese does; the loss is read with dataSync outside any tidy. */
+/** One Adam step on BCE, as trainSiamese does (no gradient for the images); the loss is read with dataSync outside any tidy. */
 function step(model: LayersModel, optimizer: Optimizer, variables: Variable[], b: Batch): Timing {
   return withTensors(b, (t) => {
     const cost = optimizer.minimize(
       () => {
-        const p = applySiamese(model, [t.left, t.right], { training: true }) as Tensor; // [B, 1]
+        const p = applySiamese(model, [t.left, t.right], { training: true, inputGradients: false }) as Tensor; // [B, 1]
         return mean(metrics.binaryCrossentropy(reshape(t.labels, [-1, 1]), p)) as Scalar;
       },
       true,

@@ -80,6 +80,36 @@ describe('applySiamese', () => {
     siamese.dispose();
   });
 
+  it('with inputGradients false, gives the same loss and gradients exactly, without computing the images\' gradient', async () => {
+    const siamese = createSiameseModel({ seed: 4, dropout: 0 });
+    const [left, right, labels] = await pairImages(32);
+    const start = tf.memory().numTensors;
+    const variables = siamese.trainableWeights.map((w) => w.read() as tf.Variable);
+    const run = async (inputGradients: boolean) => {
+      let out: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+      const info = await tf.profile(() => {
+        const p = () => applySiamese(siamese, [left, right], { training: true, inputGradients }) as tf.Tensor;
+        out = tf.variableGrads(() => tf.mean(tf.losses.logLoss(labels, p())) as tf.Scalar, variables);
+        return [out.value, ...Object.values(out.grads)];
+      });
+      return { ...out!, inputGradientKernels: info.kernels.filter((k) => k.name === 'Conv2DBackpropInput').length };
+    };
+    const stock = await run(true);
+    const fast = await run(false);
+    expect(fast.value.dataSync()[0]).toBe(stock.value.dataSync()[0]);
+    for (const v of variables) expect(maxAbsDiff(fast.grads[v.name]!, stock.grads[v.name]!)).toBe(0);
+    // conv1's input gradient (the images') is gone; conv2's, which conv1's kernel gradient needs, stays.
+    expect(stock.inputGradientKernels).toBe(2);
+    expect(fast.inputGradientKernels).toBe(1);
+    // By default the images' gradient can still be taken.
+    const saliency = tf.grad((l: tf.Tensor) => tf.sum(applySiamese(siamese, [l, right], { training: true }) as tf.Tensor))(left);
+    expect(tf.tidy(() => tf.max(tf.abs(saliency)).dataSync()[0]!)).toBeGreaterThan(0);
+    tf.dispose([saliency, stock.value, fast.value, ...Object.values(stock.grads), ...Object.values(fast.grads)]);
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([left, right, labels]);
+    siamese.dispose();
+  });
+
   it('runs dropout in training and not in inference', async () => {
     const siamese = createSiameseModel({ seed: 5, dropout: 0.5 });
     const [left, right, labels] = await pairImages(16);

@@ -1,5 +1,6 @@
 import { concat, split, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { conv2dWithoutInputGradient } from './conv2dWithoutInputGradient';
 
 type AnyLayer = LayersModel['layers'][number];
 type LayerNode = AnyLayer['inboundNodes'][number];
@@ -24,6 +25,17 @@ interface SharedEncoder {
 
 const plans = new WeakMap<LayersModel, SharedEncoder | null>();
 
+export interface ApplySiameseOptions {
+  /** Run dropout (and any training-only behaviour) as in training (default false). */
+  training?: boolean;
+  /**
+   * Whether gradients with respect to the images can be taken (default true). With false, a linear Conv2D that
+   * reads the images directly gets gradients for its kernel and bias only: tfjs's fused conv would compute the
+   * images' gradient too and throw it away, a kernel as costly as the layer's forward pass. Training passes false.
+   */
+  inputGradients?: boolean;
+}
+
 /**
  * Runs a Siamese model on a pair batch as `model.apply([left, right], { training })` does, but with one pass of the
  * shared encoder over both images of every pair (a batch twice as large) instead of one pass per input: half the
@@ -33,7 +45,7 @@ const plans = new WeakMap<LayersModel, SharedEncoder | null>();
  *
  * @param model - a two-input Siamese model (`createSiameseModel`, loaded, or any model of that shape).
  * @param inputs - the left and right images of the pairs, [B, …] each.
- * @param options - `training`: run dropout (and any training-only behaviour) as in training (default false).
+ * @param options - `training` (default false) and `inputGradients` (default true): see {@link ApplySiameseOptions}.
  * @returns The model's output for the batch, as `model.apply` gives it.
  *
  * @example
@@ -46,13 +58,14 @@ const plans = new WeakMap<LayersModel, SharedEncoder | null>();
  * const p = applySiamese(siamese, [left, right], { training: true }) as Tensor; // [8, 1]
  * ```
  */
-export function applySiamese(model: LayersModel, inputs: [Tensor, Tensor], options: { training?: boolean } = {}): Tensor | Tensor[] {
+export function applySiamese(model: LayersModel, inputs: [Tensor, Tensor], options: ApplySiameseOptions = {}): Tensor | Tensor[] {
   const training = options.training ?? false;
   const plan = planOf(model);
   if (plan === null) return model.apply(inputs, { training }) as Tensor | Tensor[];
   return tidy(() => {
     const [left, right] = inputs;
-    const both = plan.encoder.apply(concat([left, right], 0), { training }) as Tensor;
+    const images = concat([left, right], 0);
+    const both = options.inputGradients === false ? applyToImages(plan.encoder, images, training) : (plan.encoder.apply(images, { training }) as Tensor);
     const [z1, z2] = split(both, [left.shape[0]!, right.shape[0]!], 0);
     const values = new Map<number, Tensor>([
       [model.inputs[0]!.id, left],
@@ -65,16 +78,27 @@ export function applySiamese(model: LayersModel, inputs: [Tensor, Tensor], optio
   });
 }
 
-/** Computes a symbolic tensor of the outer model from the values known so far, layer application by application. */
-function valueOf(t: SymbolicTensor, values: Map<number, Tensor>, training: boolean): Tensor {
+/** The encoder's output for a batch of images, whose own gradient is not needed (see `inputGradients`). */
+function applyToImages(encoder: LayersModel, images: Tensor, training: boolean): Tensor {
+  const input = encoder.inputs[0]!.id;
+  return valueOf(encoder.outputs[0]!, new Map([[input, images]]), training, new Set([input]));
+}
+
+/**
+ * Computes a symbolic tensor of a model from the values known so far, layer application by application. Layers
+ * applied to one of `images` (tensors needing no gradient) go through `conv2dWithoutInputGradient` where it covers
+ * them.
+ */
+function valueOf(t: SymbolicTensor, values: Map<number, Tensor>, training: boolean, images?: ReadonlySet<number>): Tensor {
   const known = values.get(t.id);
   if (known !== undefined) return known;
   const node = t.sourceLayer.inboundNodes[t.nodeIndex]!;
-  const ins = node.inputTensors.map((i) => valueOf(i, values, training));
+  const ins = node.inputTensors.map((i) => valueOf(i, values, training, images));
   const callArgs = (node as unknown as { callArgs?: Record<string, unknown> }).callArgs ?? {};
   const kwargs: Record<string, unknown> = { ...callArgs, training };
   delete kwargs['mask'];
-  const out = t.sourceLayer.apply(ins.length === 1 ? ins[0]! : ins, kwargs) as Tensor | Tensor[];
+  const onImages = ins.length === 1 && images?.has(node.inputTensors[0]!.id) ? conv2dWithoutInputGradient(t.sourceLayer, ins[0]!) : null;
+  const out = onImages ?? (t.sourceLayer.apply(ins.length === 1 ? ins[0]! : ins, kwargs) as Tensor | Tensor[]);
   (Array.isArray(out) ? out : [out]).forEach((o, i) => values.set(node.outputTensors[i]!.id, o));
   return values.get(t.id)!;
 }

@@ -2,6 +2,7 @@ export { createSiameseModel, DEFAULT_SIAMESE_CONFIG } from './createSiameseModel
 export type { SiameseConfig } from './createSiameseModel';
 export { SiameseFusion, registerSiameseFusion } from './siameseFusion';
 export { applySiamese } from './applySiamese';
+export type { ApplySiameseOptions } from './applySiamese';
 export { trainSiamese } from './trainSiamese';
 export { labAdam } from './labAdam';
 export type { BatchProgress, EpochProgress, TrainHistory, TrainOptions } from './trainSiamese';

@@ -16,7 +16,7 @@ export interface PairTensors {
  * p ≥ 0.5, which the caller disposes. The shared encoder runs once over both images of every pair (`applySiamese`).
  */
 export function siameseLoss(model: LayersModel, batch: PairTensors, total?: number): { loss: Scalar; correct: Tensor } {
-  const p = applySiamese(model, [batch.left, batch.right], { training: true }) as Tensor; // [B, 1]
+  const p = applySiamese(model, [batch.left, batch.right], { training: true, inputGradients: false }) as Tensor; // [B, 1]
   const y = reshape(batch.labels, [-1, 1]); // [B, 1]
   const correct = keep(sum(cast(equal(greaterEqual(p, 0.5), cast(y, 'bool')), 'float32')));
   const bce = metrics.binaryCrossentropy(y, p);
