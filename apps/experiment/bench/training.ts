@@ -1,6 +1,7 @@
 // Training throughput of the lab's Siamese model on each backend, in one run, and where the time of a
 // wasm training step goes. Run: cd apps/experiment && pnpm exec tsx --conditions=@prune/source bench/training.ts
-// Options: --steps=N timed steps on the fast backends (default 16), --cpu-steps=N on stock cpu (default 1).
+// Options: --steps=N timed steps on the fast backends (default 16) after --warmup=N untimed ones (default 100),
+// --cpu-steps=N on stock cpu (default 1).
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import {
@@ -33,6 +34,12 @@ import { applySiamese, createSiameseModel, labAdam } from '@prune/siamese';
 const BATCH = 64;
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const STEPS = Number(args.get('steps') ?? 16);
+/**
+ * Untimed steps before the timed ones on the fast backends, for the steady state of an epoch: V8 tiers the JS and the
+ * wasm up over the first ~100 steps, on background threads that process CPU time counts (measured: 72, 55 and 50 CPU
+ * ms a step over steps 0–24, 25–49 and 100–124, against 60, 49 and 48 ms of wall time).
+ */
+const WARMUP = Number(args.get('warmup') ?? 100);
 const CPU_STEPS = Number(args.get('cpu-steps') ?? 1); // stock cpu takes about a minute per batch
 
 /** The lab's Adam (trainSiamese's default), and tfjs's own with the same numbers for comparison. */
@@ -122,15 +129,15 @@ interface Run {
   error?: string;
 }
 
-async function measure(name: string, backend: string, batches: Batch[], steps: number): Promise<Run> {
-  return (await measureAlternating([[name, fusedAdam]], backend, batches, steps))[0]!;
+async function measure(name: string, backend: string, batches: Batch[], steps: number, warmup = 1): Promise<Run> {
+  return (await measureAlternating([[name, fusedAdam]], backend, batches, steps, warmup))[0]!;
 }
 
 /**
  * Trains one model per optimiser, alternating their steps, so that a slower phase of a shared machine weighs on
  * every optimiser alike (one after the other, the first measured differed by more than the optimisers did).
  */
-async function measureAlternating(variants: [string, () => Optimizer][], backend: string, batches: Batch[], steps: number): Promise<Run[]> {
+async function measureAlternating(variants: [string, () => Optimizer][], backend: string, batches: Batch[], steps: number, warmup = 1): Promise<Run[]> {
   if (!(await setBackend(backend))) throw new Error(`backend ${backend} did not start`);
   const before = memory().numTensors;
   const setups = variants.map(([name, makeOptimizer]) => {
@@ -139,10 +146,9 @@ async function measureAlternating(variants: [string, () => Optimizer][], backend
     return { model, optimizer: makeOptimizer(), variables: model.trainableWeights.map((w) => w.read() as Variable), run };
   });
   try {
-    // Warm-up: kernel setup, first allocations and V8's optimisation of the JS on the way (a single warm-up step
-    // left its compiling in the timed steps); a few pairs on cpu, where a batch takes a minute.
+    // Warm-up: kernel setup and first allocations, `warmup` times (a few pairs on cpu, where a batch takes a minute).
     const warm = backend === 'cpu' ? head(batches[0]!, 4) : batches[0]!;
-    for (let i = 0; i < (backend === 'cpu' ? 1 : 3); i++) {
+    for (let i = 0; i < warmup; i++) {
       for (const { model, optimizer, variables } of setups) {
         step(model, optimizer, variables, warm);
         forward(model, warm);
@@ -218,11 +224,11 @@ async function main(): Promise<void> {
   const pairs = makePairs(subsetSplit(mnist.train, 0.1, 42), 2000, 42);
   const batches = batchesOf(pairs, Math.max(STEPS, CPU_STEPS) + 1);
 
-  // The completed wasm backend is measured first: after stock cpu's step (a minute of JS allocating), V8's
-  // concurrent GC threads keep working through the later runs, and process CPU time counts them (it read 58–63 ms
-  // a step against 49–50 ms of wall time that way, and 49 ms of CPU time measured first).
+  // The completed wasm backend is measured first, before stock cpu's minute of JS allocation can leave work for V8's
+  // background threads in its steps: process CPU time counts those threads too (measured after it, a step read
+  // 58–63 CPU ms against 50–54 ms of wall time).
   registerWasmTrainingKernels();
-  const completed = await measureAlternating([['wasm (completed)', fusedAdam], ['wasm (completed), train.adam', tfjsAdam]], 'wasm', batches, STEPS);
+  const completed = await measureAlternating([['wasm (completed)', fusedAdam], ['wasm (completed), train.adam', tfjsAdam]], 'wasm', batches, STEPS, WARMUP);
   const runs: Run[] = [];
   runs.push(await measure('cpu (stock)', 'cpu', batches, CPU_STEPS));
   restoreStockWasmKernels();
@@ -235,7 +241,7 @@ async function main(): Promise<void> {
     () => null,
     (e: Error) => e.message,
   );
-  if (node === null) runs.push(await measure('tensorflow (tfjs-node)', 'tensorflow', batches, STEPS));
+  if (node === null) runs.push(await measure('tensorflow (tfjs-node)', 'tensorflow', batches, STEPS, WARMUP));
   else runs.push({ name: 'tensorflow (tfjs-node)', steps: [], forwards: [], error: node });
 
   console.log('\nmedians per batch        step CPU ms  step wall ms  forward CPU ms  step/forward  pairs/CPU-s  pairs/s (wall)');

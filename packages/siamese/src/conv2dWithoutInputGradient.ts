@@ -38,16 +38,14 @@ export function conv2dWithoutInputGradient(layer: AnyLayer, x: Tensor): Tensor |
   // caller's tidy may dispose x before the backward pass, and saving keeps it for the tape.
   const dFilter = (images: Tensor, dy: Tensor, filter: Tensor) =>
     engine().runKernel<Tensor>(Conv2DBackpropFilter, { x: images, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape });
-  if (bias === undefined) {
-    return customGrad((...[filter, save]: (Tensor | GradSaveFunc)[]) => {
-      const f = filter as Tensor;
-      (save as GradSaveFunc)([x]);
-      return { value: conv(f), gradFunc: (dy: Tensor, [images]: Tensor[]) => dFilter(images!, dy, f) };
-    })(kernel);
-  }
-  return customGrad((...[filter, b, save]: (Tensor | GradSaveFunc)[]) => {
-    const [f, b1] = [filter as Tensor, b as Tensor];
-    (save as GradSaveFunc)([x]);
-    return { value: conv(f, b1), gradFunc: (dy: Tensor, [images]: Tensor[]) => [dFilter(images!, dy, f), reshape(sum(dy, [0, 1, 2]), b1.shape)] };
-  })(kernel, bias);
+  const inputs = bias === undefined ? [kernel] : [kernel, bias];
+  return customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const [filter, b] = args.slice(0, inputs.length) as Tensor[];
+    (args[inputs.length] as GradSaveFunc)([x]);
+    const gradFunc = (dy: Tensor, [images]: Tensor[]) => {
+      const dW = dFilter(images!, dy, filter!);
+      return b === undefined ? dW : [dW, reshape(sum(dy, [0, 1, 2]), b.shape)];
+    };
+    return { value: conv(filter!, b), gradFunc };
+  })(...inputs);
 }
