@@ -25,6 +25,7 @@ interface SharedEncoder {
 
 const plans = new WeakMap<LayersModel, SharedEncoder | null>();
 
+/** How {@link applySiamese} runs the model. */
 export interface ApplySiameseOptions {
   /** Run dropout (and any training-only behaviour) as in training (default false). */
   training?: boolean;
