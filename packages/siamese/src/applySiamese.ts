@@ -32,7 +32,7 @@ export interface ApplySiameseOptions {
   /**
    * Whether gradients with respect to the images can be taken (default true). With false, a linear Conv2D that
    * reads the images directly gets gradients for its kernel and bias only: tfjs's fused conv would compute the
-   * images' gradient too and throw it away, a kernel as costly as the layer's forward pass. Training passes false.
+   * images' gradient too and throw it away, a kernel costlier than the layer's forward pass. Training passes false.
    */
   inputGradients?: boolean;
 }
