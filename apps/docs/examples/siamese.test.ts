@@ -41,8 +41,8 @@ describe('siamese guide example', () => {
     const labels = tf.reshape(batch.labels, [-1, 1]);
     const model = createSiameseModel({ seed: 3, dropout: 0 });
     const tensors = tf.memory().numTensors;
-    const fast = lossAndGradients(model, batch.left, batch.right, labels);
-    const stock = lossAndGradients(model, batch.left, batch.right, labels, true);
+    const fast = lossAndGradients(model, [batch.left, batch.right], labels);
+    const stock = lossAndGradients(model, [batch.left, batch.right], labels, true);
     expect(Object.keys(fast.grads)).toHaveLength(12); // kernel and bias of 6 layers
     expect(fast.value.dataSync()[0]).toBe(stock.value.dataSync()[0]);
     for (const [name, g] of Object.entries(fast.grads)) {
