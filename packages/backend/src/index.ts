@@ -15,4 +15,5 @@ export {
 } from './selectBackend';
 export { GRADIENT_KERNELS, type WasmTrainingStatus } from './wasmTrainingStatus';
 export { defaultThreadCount } from './defaultThreadCount';
+export { readInto } from './readInto';
 export type { WasmThreadsHost } from './prepareWasmThreads';

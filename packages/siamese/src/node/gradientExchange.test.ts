@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeReplicaData } from '../test-utils/exchangeReplica';
-import { GradientExchange, gradientExchangeLayout } from './gradientExchange';
+import { checkExchangeLayout, GradientExchange, gradientExchangeLayout } from './gradientExchange';
 
 const SHAPES = [[3, 4], [5], [2, 2, 2]];
 const SIZES = [12, 5, 8];
@@ -62,22 +62,23 @@ describe('GradientExchange', () => {
 
   it('names the replica that did not arrive after the timeout', () => {
     const layout = gradientExchangeLayout(SHAPES, 3);
-    const gradients = gradientsOf(0, 0);
     new Int32Array(layout.phases)[1] = 1; // replica 1 wrote its gradients of step 1 (phase 2s + 1), replica 2 did not
     const waiting = new GradientExchange(layout, 0, 50);
-    expect(() => waiting.exchange(gradients, 3)).toThrow(/training replica 0 gave up at step 1 after 0\.05 s: replica 2 did not arrive \(it has not written its gradients of step 1\)/);
+    expect(() => waiting.exchange(undefined, 3)).toThrow(/training replica 0 gave up at step 1 after 0\.05 s: replica 2 did not arrive \(it has not written its gradients of step 1\)/);
   });
 
   it('fails at once when another replica abandons the step', () => {
     const layout = gradientExchangeLayout(SHAPES, 2);
     new GradientExchange(layout, 1).abandon();
     const started = performance.now();
-    expect(() => new GradientExchange(layout, 0).exchange(gradientsOf(0, 0), 2)).toThrow('training replica 0 stopped at step 1: replica 1 failed');
+    expect(() => new GradientExchange(layout, 0).exchange(undefined, 2)).toThrow('training replica 0 stopped at step 1: replica 1 failed');
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it('refuses gradients of another layout', () => {
+  it('refuses variables of another layout', () => {
     const layout = gradientExchangeLayout(SHAPES, 1);
-    expect(() => new GradientExchange(layout, 0).exchange([new Float32Array(12), new Float32Array(4)], 1)).toThrow('gradient 1 has 4 values, the exchange was laid out for 5');
+    expect(() => checkExchangeLayout(layout, [[3, 4], [5], [2, 2, 2]])).not.toThrow();
+    expect(() => checkExchangeLayout(layout, [[3, 4], [4], [2, 2, 2]])).toThrow('gradient exchange: variable 1 has 4 values, the exchange was laid out for 5');
+    expect(() => checkExchangeLayout(layout, [[3, 4], [5]])).toThrow('gradient exchange: 2 variables, the exchange was laid out for 3');
   });
 });

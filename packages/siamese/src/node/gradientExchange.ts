@@ -32,12 +32,29 @@ export function gradientExchangeLayout(shapes: readonly number[][], replicas: nu
 }
 
 /**
+ * Checks that a replica's variables are those the exchange was laid out for.
+ *
+ * @param layout - the exchange's buffers.
+ * @param shapes - the shapes of the replica's trainable variables, in order.
+ */
+export function checkExchangeLayout(layout: ExchangeLayout, shapes: readonly number[][]): void {
+  if (shapes.length !== layout.sizes.length) throw new Error(`gradient exchange: ${shapes.length} variables, the exchange was laid out for ${layout.sizes.length}`);
+  shapes.forEach((shape, i) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== layout.sizes[i]) throw new Error(`gradient exchange: variable ${i} has ${size} values, the exchange was laid out for ${layout.sizes[i]}`);
+  });
+}
+
+/**
  * One replica's end of an exchange. Every replica calls {@link GradientExchange.exchange} once per step; the call
  * blocks (Atomics.wait, so in a worker thread) until every replica has written, and returns the same float sum on
  * each of them.
  */
 export class GradientExchange {
   private readonly slots: Float32Array[];
+  private readonly ownSlot: Float32Array[];
+  private readonly sum: Float32Array;
+  private readonly summed: Float32Array[];
   private readonly phases: Int32Array;
   private step = 0;
 
@@ -53,43 +70,38 @@ export class GradientExchange {
   ) {
     const length = layout.sizes.reduce((a, b) => a + b, 0);
     this.slots = Array.from({ length: layout.replicas }, (_, k) => new Float32Array(layout.slots, k * length * 4, length));
+    this.ownSlot = views(this.slots[index]!, layout.sizes);
+    this.sum = new Float32Array(length);
+    this.summed = views(this.sum, layout.sizes);
     this.phases = new Int32Array(layout.phases);
   }
 
   /**
-   * Writes this replica's gradients of a step and returns the sum of the first `contributors` slots, added in
-   * replica order (slot 0 + slot 1 + …) so that every replica, and the order of a sum on one thread, agree bit for bit.
+   * Has this replica write its gradients of a step into its slot, then returns the sum of the first
+   * `contributors` slots, added in replica order (slot 0 + slot 1 + …) so that every replica, and the order of a
+   * sum on one thread, agree bit for bit. Nothing is allocated: the slot and the sum are reused step after step.
    *
-   * @param gradients - this replica's gradients, one array per variable; none when it had no share of the batch.
+   * @param write - fills this replica's slot (one view per variable, in variable order); none when it had no share
+   *   of the batch. It is called once the other replicas have read the slot's previous values.
    * @param contributors - how many replicas, from replica 0, wrote gradients this step.
-   * @returns The summed gradients, one array per variable (views of one fresh buffer).
+   * @returns The summed gradients, one view per variable, valid until the next call.
    */
-  exchange(gradients: readonly Float32Array[] | undefined, contributors: number): Float32Array[] {
+  exchange(write: ((slot: readonly Float32Array[]) => void) | undefined, contributors: number): Float32Array[] {
     const written = 2 * this.step + 1;
     this.waitForAll(written - 1, `has not finished reading step ${this.step}`); // a slow replica may still read this slot
-    if (gradients) this.write(gradients);
+    write?.(this.ownSlot);
     this.arrive(written);
     this.waitForAll(written, `has not written its gradients of step ${this.step + 1}`);
-    const sum = this.slots[0]!.slice();
-    for (let k = 1; k < contributors; k++) addInto(sum, this.slots[k]!);
+    this.sum.set(this.slots[0]!);
+    for (let k = 1; k < contributors; k++) addInto(this.sum, this.slots[k]!);
     this.arrive(written + 1);
     this.step++;
-    return this.split(sum);
+    return this.summed;
   }
 
   /** Tells the other replicas that this one will not arrive, so that they fail at once instead of timing out. */
   abandon(): void {
     this.arrive(FAILED);
-  }
-
-  private write(gradients: readonly Float32Array[]): void {
-    const slot = this.slots[this.index]!;
-    let offset = 0;
-    gradients.forEach((g, i) => {
-      if (g.length !== this.layout.sizes[i]) throw new Error(`gradient exchange: gradient ${i} has ${g.length} values, the exchange was laid out for ${this.layout.sizes[i]}`);
-      slot.set(g, offset);
-      offset += g.length;
-    });
   }
 
   private arrive(phase: number): void {
@@ -111,11 +123,12 @@ export class GradientExchange {
       }
     }
   }
+}
 
-  private split(flat: Float32Array): Float32Array[] {
-    let offset = 0;
-    return this.layout.sizes.map((size) => flat.subarray(offset, (offset += size)));
-  }
+/** One view per variable of a flat array laid out as `sizes`. */
+function views(flat: Float32Array, sizes: readonly number[]): Float32Array[] {
+  let offset = 0;
+  return sizes.map((size) => flat.subarray(offset, (offset += size)));
 }
 
 function addInto(sum: Float32Array, g: Float32Array): void {

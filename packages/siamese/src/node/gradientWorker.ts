@@ -3,24 +3,25 @@
 import { parentPort } from 'node:worker_threads';
 import { tensor, tensor1d, tensor4d, variableGrads, type NamedTensorMap, type Optimizer, type Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { selectBackend } from '@prune/backend';
-import { IMAGE_SIZE } from '@prune/mnist-pairs';
+import { readInto, selectBackend } from '@prune/backend';
+import { IMAGE_PIXELS, IMAGE_SIZE } from '@prune/mnist-pairs';
 import { labAdam } from '../labAdam';
 import { siameseFromArtifacts } from '../modelArtifacts';
 import { seedDropoutLayers } from '../seededDropout';
 import { seedStream } from '../seeds';
 import { siameseLoss } from '../siameseLoss';
-import { GradientExchange } from './gradientExchange';
+import { batchInputsOf, type BatchInputs } from './batchInputs';
+import { checkExchangeLayout, GradientExchange } from './gradientExchange';
 import type { FromWorker, ToWorker } from './workerProtocol';
 
 const port = parentPort!;
-let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer; exchange: GradientExchange } | undefined;
+let replica: { model: LayersModel; variables: Variable[]; optimizer: Optimizer; exchange: GradientExchange; inputs: BatchInputs } | undefined;
 
 function reply(message: FromWorker): void {
   port.postMessage(message);
 }
 
-async function init({ artifacts, dropoutSeed, learningRate, exchange, index }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+async function init({ artifacts, dropoutSeed, learningRate, exchange, inputs, index }: Extract<ToWorker, { type: 'init' }>): Promise<FromWorker> {
   // One thread per replica: the replicas are the parallelism.
   await selectBackend('wasm', { threads: 1 });
   const model = await siameseFromArtifacts(artifacts).catch((error: unknown) => {
@@ -29,7 +30,8 @@ async function init({ artifacts, dropoutSeed, learningRate, exchange, index }: E
   });
   seedDropoutLayers(model, seedStream(dropoutSeed));
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  replica = { model, variables, optimizer: labAdam(learningRate), exchange: new GradientExchange(exchange, index) };
+  checkExchangeLayout(exchange, variables.map((v) => v.shape));
+  replica = { model, variables, optimizer: labAdam(learningRate), exchange: new GradientExchange(exchange, index), inputs: batchInputsOf(inputs) };
   return { type: 'ready' };
 }
 
@@ -42,23 +44,30 @@ function step(message: Extract<ToWorker, { type: 'step' }>): void {
   const { variables, optimizer, exchange } = replica!;
   try {
     // A replica without pairs draws no dropout mask, as its seed stream must not advance.
-    const own = message.labels.length > 0 ? gradients(message) : undefined;
-    reply({ type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 });
-    const summed = exchange.exchange(own?.gradients, message.contributors);
-    const named: NamedTensorMap = {};
-    variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
-    optimizer.applyGradients(named);
-    for (const t of Object.values(named)) t.dispose();
+    const own = message.to > message.from ? gradients(message) : undefined;
+    try {
+      reply({ type: 'stepped', loss: own?.loss ?? 0, correct: own?.correct ?? 0 });
+      const write = own && ((slot: readonly Float32Array[]) => variables.forEach((v, i) => readInto(own.grads[v.name]!, slot[i]!)));
+      const summed = exchange.exchange(write, message.contributors);
+      const named: NamedTensorMap = {};
+      variables.forEach((v, i) => (named[v.name] = tensor(summed[i]!, v.shape, 'float32')));
+      optimizer.applyGradients(named);
+      for (const t of Object.values(named)) t.dispose();
+    } finally {
+      for (const g of Object.values(own?.grads ?? {})) g.dispose();
+    }
   } catch (error) {
     exchange.abandon(); // the other replicas fail at once rather than wait for this one
     throw error;
   }
 }
 
-function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'step' }>): { gradients: Float32Array[]; loss: number; correct: number } {
-  const { model, variables } = replica!;
-  const size = labels.length;
-  const batch = { left: tensor4d(left, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), right: tensor4d(right, [size, IMAGE_SIZE, IMAGE_SIZE, 1]), labels: tensor1d(labels) };
+/** This replica's gradients of pairs [from, to) of the shared batch (the caller disposes them), its loss and hits. */
+function gradients({ from, to, total }: Extract<ToWorker, { type: 'step' }>): { grads: NamedTensorMap; loss: number; correct: number } {
+  const { model, variables, inputs } = replica!;
+  const size = to - from;
+  const images = (all: Float32Array) => tensor4d(all.subarray(from * IMAGE_PIXELS, to * IMAGE_PIXELS), [size, IMAGE_SIZE, IMAGE_SIZE, 1]);
+  const batch = { left: images(inputs.left), right: images(inputs.right), labels: tensor1d(inputs.labels.subarray(from, to)) };
   let correct: ReturnType<typeof siameseLoss>['correct'] | undefined;
   try {
     const { value, grads } = variableGrads(() => {
@@ -66,11 +75,9 @@ function gradients({ left, right, labels, total }: Extract<ToWorker, { type: 'st
       correct = out.correct;
       return out.loss;
     }, variables);
-    const out = variables.map((v) => grads[v.name]!.dataSync() as Float32Array);
     const loss = value.dataSync()[0]!;
     value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
-    return { gradients: out, loss, correct: correct!.dataSync()[0]! };
+    return { grads, loss, correct: correct!.dataSync()[0]! };
   } finally {
     correct?.dispose();
     batch.left.dispose();

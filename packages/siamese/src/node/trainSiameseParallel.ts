@@ -5,6 +5,7 @@ import { siameseToArtifacts } from '../modelArtifacts';
 import { seedStream } from '../seeds';
 import { runTraining, type StepOutcome, type Stepper, type TrainSettings } from '../trainingLoop';
 import { trainSiamese, type TrainHistory, type TrainOptions } from '../trainSiamese';
+import { batchInputsBuffer, batchInputsOf } from './batchInputs';
 import { gradientExchangeLayout } from './gradientExchange';
 import { Replica } from './replica';
 
@@ -49,24 +50,33 @@ export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, o
   if (given !== undefined && (!Number.isInteger(given) || given < 1)) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(given)}`);
   if (getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
   // Loaded only now: @prune/backend's root registers the wasm backend, which is already the one in use here.
-  const threads = given ?? (await (await import('@prune/backend')).defaultThreadCount());
+  const { defaultThreadCount, readInto } = await import('@prune/backend');
+  const threads = given ?? (await defaultThreadCount());
   if (threads === 1) return trainSiamese(model, pairs, options);
-  return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings), threads);
+  return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings, readInto), threads);
 }
 
-async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed }: TrainSettings): Promise<Stepper> {
+type ReadInto = (typeof import('@prune/backend'))['readInto'];
+
+async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed, batchSize }: TrainSettings, readInto: ReadInto): Promise<Stepper> {
   const artifacts = await siameseToArtifacts(model);
   const seeds = seedStream(dropoutSeed);
   const exchange = gradientExchangeLayout(model.trainableWeights.map((w) => w.shape as number[]), threads);
+  const shared = batchInputsBuffer(batchSize);
+  const inputs = batchInputsOf(shared);
   const replicas = Array.from({ length: threads }, (_, k) => new Replica(k));
   try {
-    await Promise.all(replicas.map((r, index) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), learningRate, exchange, index }, 'ready')));
+    await Promise.all(replicas.map((r, index) => r.request({ type: 'init', artifacts, dropoutSeed: seeds(), learningRate, exchange, inputs: shared, index }, 'ready')));
   } catch (error) {
     await Promise.all(replicas.map((r) => r.terminate()));
     throw error;
   }
   return {
-    step: (batch) => parallelStep(replicas, batch),
+    step: (batch) => parallelStep(replicas, batch, (b) => {
+      readInto(b.left, inputs.left);
+      readInto(b.right, inputs.right);
+      readInto(b.labels, inputs.labels);
+    }),
     async close() {
       try {
         const shapes = model.getWeights().map((w) => w.shape);
@@ -81,20 +91,18 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
 }
 
 /**
- * Splits the batch into one contiguous shard per replica and steps them all: the replicas sum their gradients in
- * replica order through the shared exchange and each takes the same Adam step.
+ * Writes the batch into the shared inputs and has each replica step on one contiguous shard of it: the replicas
+ * sum their gradients in replica order through the shared exchange and each takes the same Adam step.
  */
-async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
-  // Read and posted before the first await (wasm reads synchronously), so the loop makes the next batch meanwhile.
-  const [left, right, labels] = [batch.left.dataSync(), batch.right.dataSync(), batch.labels.dataSync()] as Float32Array[];
-  const pixels = left!.length / batch.size;
+async function parallelStep(replicas: Replica[], batch: PairBatch, share: (batch: PairBatch) => void): Promise<StepOutcome> {
+  // Written and posted before the first await, so the loop makes the next batch meanwhile; the replicas have read
+  // the previous batch, as they answered its step.
+  share(batch);
   const shards = shardsOf(batch.size, replicas.length);
   const answers = await Promise.all(
     replicas.map((replica, k) => {
       const [from, to] = shards[k] ?? [0, 0]; // every replica meets at the exchange, with pairs or without
-      const shard = { left: left!.slice(from * pixels, to * pixels), right: right!.slice(from * pixels, to * pixels), labels: labels!.slice(from, to) };
-      const message = { type: 'step', ...shard, total: batch.size, contributors: shards.length } as const;
-      return replica.request(message, 'stepped', [shard.left.buffer, shard.right.buffer, shard.labels.buffer]);
+      return replica.request({ type: 'step', from, to, total: batch.size, contributors: shards.length }, 'stepped');
     }),
   );
   return { loss: answers.reduce((s, a) => s + a.loss, 0), correct: answers.reduce((s, a) => s + a.correct, 0) };

@@ -18,6 +18,7 @@ const exchange = new GradientExchange(layout, index);
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const sums = gradients.map((own, step) => {
   if (delays[step]! > 0) Atomics.wait(pause, 0, 0, delays[step]);
-  return exchange.exchange(own ?? undefined, contributors[step]!);
+  const write = own ? (slot: readonly Float32Array[]) => slot.forEach((s, v) => s.set(own[v]!)) : undefined;
+  return exchange.exchange(write, contributors[step]!).map((sum) => sum.slice()); // the views are reused next step
 });
 parentPort!.postMessage(sums);
