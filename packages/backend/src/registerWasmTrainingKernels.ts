@@ -4,6 +4,7 @@ import { makeBatchMatMulConfig } from './kernels/batchMatMul';
 import { makeCastConfig } from './kernels/cast';
 import { conv2DBackpropFilterConfig } from './kernels/conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './kernels/conv2DBackpropInput';
+import { makeCorrelationConv2DConfig } from './kernels/correlationConv2D';
 import { depthwiseConv2dBackpropFilterConfig } from './kernels/depthwiseConv2dBackpropFilter';
 import { depthwiseConv2dBackpropInputConfig } from './kernels/depthwiseConv2dBackpropInput';
 import { makeExplicitSamePaddingConfig } from './kernels/explicitSamePadding';
@@ -71,8 +72,8 @@ function build(): void {
     ['Tile', makeTileConfig(stockOf('Tile'))],
     ['Identity', makeIdentityConfig(stock.get('Identity'))],
     ['Cast', makeCastConfig(stockOf('Cast'))],
-    ['Conv2D', makeExplicitSamePaddingConfig(stockOf('Conv2D'), false)],
-    ['FusedConv2D', makeOneChannelFusedConv2DConfig(makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false))],
+    ['Conv2D', makeCorrelationConv2DConfig(makeExplicitSamePaddingConfig(stockOf('Conv2D'), false))],
+    ['FusedConv2D', makeCorrelationConv2DConfig(makeOneChannelFusedConv2DConfig(makeExplicitSamePaddingConfig(stockOf('FusedConv2D'), false)))],
     ['DepthwiseConv2dNative', makeExplicitSamePaddingConfig(stockOf('DepthwiseConv2dNative'), true)],
     ['FusedDepthwiseConv2D', makeExplicitSamePaddingConfig(stockOf('FusedDepthwiseConv2D'), true)],
   ]);

@@ -13,11 +13,11 @@ import { ADD, assembledOn, functionModule, get, i32, loop, MUL, set, simd, uleb,
 /**
  * Signature of the assembled function: byte addresses in the memory, sizes in elements. Computes outputs
  * x in [x0, x1) of every row (x1 − x0 a multiple of the module's R); c % (4·V) === 0 and xp has the
- * module's K channels.
+ * module's K channels. `bias` (c floats) starts every sum in a module assembled with a bias; others ignore it.
  */
 export type Correlation = (
   xp: number, g: number, out: number, n: number, hp: number, wp: number, ho: number, wo: number,
-  c: number, kh: number, kw: number, x0: number, x1: number,
+  c: number, kh: number, kw: number, x0: number, x1: number, bias: number,
 ) => void;
 
 const load = (offset: number) => simd(0x00, 0, ...uleb(offset)); // v128.load
@@ -26,13 +26,14 @@ const loadSplat = (offset: number) => simd(0x09, 0, ...uleb(offset)); // v128.lo
 const zero = simd(0x0c, ...new Array<number>(16).fill(0)); // v128.const 0
 const F32X4_ADD = 0xe4, F32X4_MUL = 0xe6;
 
-// Params 0–12, then i32 locals, then v128 locals.
-const XP = 0, G = 1, OUT = 2, N = 3, HP = 4, WP = 5, HO = 6, WO = 7, C = 8, KH = 9, KW = 10, X0 = 11, X1 = 12;
+// Params 0–13, then i32 locals, then v128 locals.
+const XP = 0, G = 1, OUT = 2, N = 3, HP = 4, WP = 5, HO = 6, WO = 7, C = 8, KH = 9, KW = 10, X0 = 11, X1 = 12, BIAS = 13;
+const PARAMS = 14;
 const LOCALS = ['B', 'Y', 'X', 'CBB', 'P', 'J', 'XA', 'GA', 'XIMG', 'XROW', 'OROW', 'OA', 'CB4', 'JN', 'WPB', 'GPB'] as const;
-const L = Object.fromEntries(LOCALS.map((name, k) => [name, 13 + k])) as Record<(typeof LOCALS)[number], number>;
-const V128_BASE = 13 + LOCALS.length;
+const L = Object.fromEntries(LOCALS.map((name, k) => [name, PARAMS + k])) as Record<(typeof LOCALS)[number], number>;
+const V128_BASE = PARAMS + LOCALS.length;
 
-function body(r: number, v: number, k: number): number[] {
+function body(r: number, v: number, k: number, bias: boolean): number[] {
   const acc = (row: number, j: number) => V128_BASE + row * v + j;
   const gv = (j: number) => V128_BASE + r * v + j;
   const s = V128_BASE + r * v + v;
@@ -59,7 +60,8 @@ function body(r: number, v: number, k: number): number[] {
   };
   const rowAddress = (row: number) => [...get(L.OA), ...(row === 0 ? [] : [...get(L.CB4), ...i32(row), MUL, ADD])];
   const perBlock = [
-    ...sums((row, j) => [...zero, ...set(acc(row, j))]),
+    // Each sum starts at its channel's bias (as XNNPACK's do), or at 0.
+    ...sums((row, j) => [...(bias ? [...get(BIAS), ...get(L.CBB), ADD, ...load(16 * j)] : zero), ...set(acc(row, j))]),
     ...loop(L.P, get(KH), 1, perTapRow),
     ...get(L.OROW), ...get(L.X), ...get(L.CB4), MUL, ADD, ...get(L.CBB), ADD, ...set(L.OA),
     ...sums((row, j) => [...rowAddress(row), ...get(acc(row, j)), ...store(16 * j)]),
@@ -85,9 +87,12 @@ function body(r: number, v: number, k: number): number[] {
   return [2, ...uleb(LOCALS.length), 0x7f, ...uleb(r * v + v + 1), 0x7b, ...code];
 }
 
-/** The module's bytes for blocks of r outputs × 4·v channels over k input channels; `shared` matches a threaded backend's memory. */
-export function correlationModule(r: number, v: number, k: number, shared: boolean): Uint8Array {
-  return functionModule(13, body(r, v, k), shared);
+/**
+ * The module's bytes for blocks of r outputs × 4·v channels over k input channels; `shared` matches a threaded
+ * backend's memory, `bias` starts the sums at the bias.
+ */
+export function correlationModule(r: number, v: number, k: number, shared: boolean, bias = false): Uint8Array {
+  return functionModule(PARAMS, body(r, v, k, bias), shared);
 }
 
 /**
@@ -103,10 +108,13 @@ export function correlationBlockFor(c: number): { r: number; v: number } | null 
 
 const byVariant = new Map<string, (memory: WasmMemory) => Correlation | null>();
 
-/** The assembled function for blocks r × 4·v over k input channels, bound to `memory`, or null where WebAssembly SIMD is unavailable. */
-export function correlationOn(memory: WasmMemory, r: number, v: number, k: number): Correlation | null {
-  const key = `${r}x${v}k${k}`;
+/**
+ * The assembled function for blocks r × 4·v over k input channels (starting at a bias or not), bound to
+ * `memory`, or null where WebAssembly SIMD is unavailable.
+ */
+export function correlationOn(memory: WasmMemory, r: number, v: number, k: number, bias = false): Correlation | null {
+  const key = `${r}x${v}k${k}${bias ? 'b' : ''}`;
   let on = byVariant.get(key);
-  if (on === undefined) byVariant.set(key, (on = assembledOn<Correlation>((shared) => correlationModule(r, v, k, shared))));
+  if (on === undefined) byVariant.set(key, (on = assembledOn<Correlation>((shared) => correlationModule(r, v, k, shared, bias))));
   return on(memory);
 }
