@@ -7,7 +7,7 @@ import { createRng, int, pick } from '../test-utils/oracle';
 const bits = (t: Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
 
 type Pad = 'same' | 'valid' | backend_util.ExplicitPadding;
-interface Case { x: number[]; k: [number, number]; c: number; pad: Pad; strides: number; bias: boolean; activation: 'linear' | 'relu' }
+interface Case { x: [number, number, number, number]; k: [number, number]; c: number; pad: Pad; strides: number; bias: boolean; activation: 'linear' | 'relu' }
 
 describe('Conv2D and FusedConv2D on the SIMD correlation (wasm)', () => {
   beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('Conv2D and FusedConv2D on the SIMD correlation (wasm)', () => {
       { x: [64, 14, 14, 16], k: [3, 3], c: 32, pad: 'same', strides: 1, bias: true, activation: 'linear' },
     ];
     for (let i = 0; i < 40; i++) {
-      const x = [int(rng, 1, 4), int(rng, 3, 16), int(rng, 3, 16), pick(rng, [4, 8, 12, 16, 32, 64, 2, 160])];
+      const x: Case['x'] = [int(rng, 1, 4), int(rng, 3, 16), int(rng, 3, 16), pick(rng, [4, 8, 12, 16, 32, 64, 2, 160])];
       const k: [number, number] = [Math.min(x[1]!, pick(rng, [1, 2, 3, 5])), Math.min(x[2]!, pick(rng, [1, 3]))];
       const explicit: Pad = [[0, 0], [int(rng, 0, 2), int(rng, 0, 2)], [int(rng, 0, 2), int(rng, 0, 2)], [0, 0]];
       const pad = pick<Pad>(rng, ['same', 'valid', explicit]);
