@@ -12,7 +12,7 @@ import {
   type Tensor4D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { correlate } from './correlate';
+import { correlate, forwardByCorrelation } from './correlate';
 import { tensorOf } from './tensorOf';
 
 /**
@@ -54,11 +54,12 @@ export function swapOperands(aShape: readonly number[], bShape: readonly number[
  * A·B for a float32 B of one matrix ([K, N], or [1, K, N] broadcast over A's batch) by the SIMD correlation
  * (a 1×1 correlation over the B·M rows of A is this matmul): bit-identical to XNNPACK's, which sums over k in
  * the same order, and faster, as it reads B in place where XNNPACK packs it at every call (1.2–2.2× at a
- * Dense layer's shapes, measured). Null where the correlation does not apply (N not a multiple of 4, no SIMD).
+ * Dense layer's shapes, measured, on one thread). Null where the correlation does not apply (N not a multiple of 4,
+ * no SIMD, XNNPACK on more than one thread).
  */
 function correlationMatMul(a: Tensor, b: Tensor): Tensor | null {
   const [k, n] = b.shape.slice(-2) as [number, number];
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || size(b.shape.slice(0, -2)) !== 1 || a.shape.at(-1) !== k) return null;
+  if (!forwardByCorrelation() || a.dtype !== 'float32' || b.dtype !== 'float32' || size(b.shape.slice(0, -2)) !== 1 || a.shape.at(-1) !== k) return null;
   const m = size(a.shape) / k;
   const x = reshape(a, [1, 1, m, k]) as Tensor4D;
   const out = correlate({ x, pad: [[0, 0], [0, 0], [0, 0], [0, 0]] }, reshape(b, [1, 1, k, n]) as Tensor4D);

@@ -1,5 +1,5 @@
 import { backend_util, relu, tidy, type FusedConv2DAttrs, type KernelConfig, type KernelFunc, type Tensor, type Tensor1D, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
-import { correlate } from './correlate';
+import { correlate, forwardByCorrelation } from './correlate';
 import { correlationBlockFor } from './simdCorrelation';
 import { tensorOf } from './tensorOf';
 
@@ -17,7 +17,7 @@ const pair = (v: number | number[] | undefined): [number, number] => (v == null 
 function coveredPadding({ inputs, attrs }: Args): backend_util.PadInfo | null {
   const { x, filter, bias, preluActivationWeights } = inputs;
   const a = attrs as unknown as FusedConv2DAttrs;
-  if (x == null || filter == null || preluActivationWeights != null || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
+  if (!forwardByCorrelation() || x == null || filter == null || preluActivationWeights != null || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
   if (a.activation !== undefined && a.activation !== 'linear' && a.activation !== 'relu') return null;
   if (x.shape.length !== 4 || filter.shape.length !== 4 || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   const [k, c] = [filter.shape[2]!, filter.shape[3]!];
@@ -32,8 +32,9 @@ function coveredPadding({ inputs, attrs }: Args): backend_util.PadInfo | null {
 }
 
 /**
- * Conv2D and FusedConv2D for wasm by the SIMD correlation (`correlate`) where it is faster: NHWC, float32, stride
- * and dilation 1, 4 to 128 input channels, a multiple of 4 output channels, a [c] bias or none, ReLU or linear.
+ * Conv2D and FusedConv2D for wasm by the SIMD correlation (`correlate`) where it is faster: XNNPACK on one thread
+ * (`forwardByCorrelation`), NHWC, float32, stride and dilation 1, 4 to 128 input channels, a multiple of 4 output
+ * channels, a [c] bias or none, ReLU or linear.
  * Each sum starts at the bias and runs over the taps row by row, then the channels, as XNNPACK's conv does, so the
  * values are the same bit for bit (tested); the filter is read in place where XNNPACK packs it at every call.
  * Every other call goes to `fallback`.
