@@ -22,7 +22,8 @@ import { deriveSeed } from '../src/deriveSeed.js';
 const PYTHON = process.env.PRUNE_PYTHON ?? '/usr/bin/python3'; // the interpreter with torch (Debian's python3-torch)
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const EPOCHS = Math.max(2, Number(flag('epochs') ?? 2));
+// 4 epochs a run: 3 steady ones, so a median over 3 rounds has 9 epochs a side (one a round proved too few).
+const EPOCHS = Math.max(2, Number(flag('epochs') ?? 4));
 const ROUNDS = Number(flag('rounds') ?? 3);
 const THREADS = flag('threads') === undefined ? undefined : Number(flag('threads'));
 const END_TO_END = !args.includes('--no-end-to-end');
