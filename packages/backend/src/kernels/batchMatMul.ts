@@ -14,6 +14,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { correlate, forwardByCorrelation } from './correlate';
 import { tensorOf } from './tensorOf';
+import { tidyOrNull } from './tidyOrNull';
 
 /**
  * Cost of XNNPACK packing the right operand of a matmul (it does so for every new right operand),
@@ -76,9 +77,8 @@ export function makeBatchMatMulConfig(stock: KernelConfig): KernelConfig {
     const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
     const { a, b } = args.inputs as unknown as BatchMatMulInputs;
     if (!transposeA && !transposeB) {
-      // tidy keeps what it returns: the product, or nothing ([]) where the correlation does not apply.
-      const product = tidy(() => correlationMatMul(tensorOf(a, 'BatchMatMul', 'a'), tensorOf(b, 'BatchMatMul', 'b')) ?? []);
-      return Array.isArray(product) ? stock.kernelFunc(args) : product;
+      const product = tidyOrNull(() => correlationMatMul(tensorOf(a, 'BatchMatMul', 'a'), tensorOf(b, 'BatchMatMul', 'b')));
+      return product ?? stock.kernelFunc(args);
     }
     return tidy(() => {
       const at = tensorOf(a, 'BatchMatMul', 'a');

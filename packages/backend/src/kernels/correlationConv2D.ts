@@ -1,7 +1,9 @@
-import { backend_util, relu, tidy, type FusedConv2DAttrs, type KernelConfig, type KernelFunc, type Tensor, type Tensor1D, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, relu, type FusedConv2DAttrs, type KernelConfig, type KernelFunc, type Tensor, type Tensor1D, type Tensor4D, type TensorInfo } from '@tensorflow/tfjs-core';
 import { correlate, forwardByCorrelation } from './correlate';
 import { correlationBlockFor } from './simdCorrelation';
+import { spatialPair } from './spatialPair';
 import { tensorOf } from './tensorOf';
+import { tidyOrNull } from './tidyOrNull';
 
 type Args = Parameters<KernelFunc>[0];
 
@@ -10,8 +12,6 @@ type Args = Parameters<KernelFunc>[0];
  * 128 channels; even at 3, slower (0.84×) at 256, where XNNPACK's packed filter fits its cache better.
  */
 const MIN_CHANNELS = 4, MAX_CHANNELS = 128;
-
-const pair = (v: number | number[] | undefined): [number, number] => (v == null ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
 
 /** The call's padding, when the correlation covers it: NHWC float32, stride and dilation 1, a [c] bias or none, ReLU or linear. */
 function coveredPadding({ inputs, attrs }: Args): backend_util.PadInfo | null {
@@ -23,7 +23,7 @@ function coveredPadding({ inputs, attrs }: Args): backend_util.PadInfo | null {
   const [k, c] = [filter.shape[2]!, filter.shape[3]!];
   if (k < MIN_CHANNELS || k > MAX_CHANNELS || correlationBlockFor(c) === null) return null;
   if (bias != null && (bias.shape.length !== 1 || bias.shape[0] !== c || bias.dtype !== 'float32')) return null;
-  if (pair(a.strides).some((s) => s !== 1) || pair(a.dilations).some((d) => d !== 1)) return null;
+  if (spatialPair(a.strides).some((s) => s !== 1) || spatialPair(a.dilations).some((d) => d !== 1)) return null;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filter.shape as [number, number, number, number],
     1, 1, a.pad, a.dimRoundingMode,
@@ -44,15 +44,14 @@ export function makeCorrelationConv2DConfig(fallback: KernelConfig): KernelConfi
     const pad = coveredPadding(args);
     if (pad === null) return fallback.kernelFunc(args);
     const relus = (args.attrs as unknown as FusedConv2DAttrs).activation === 'relu';
-    // tidy keeps what it returns: the output, or nothing ([]) where the correlation does not apply (no SIMD).
-    const out = tidy(() => {
+    const out = tidyOrNull(() => {
       const x = tensorOf<Tensor4D>(args.inputs.x, 'Conv2D', 'x');
       const filter = tensorOf<Tensor4D>(args.inputs.filter, 'Conv2D', 'filter');
       const bias = args.inputs.bias == null ? undefined : tensorOf<Tensor1D>(args.inputs.bias, 'Conv2D', 'bias');
       const y: Tensor | null = correlate({ x, pad: [[0, 0], [pad.top, pad.bottom], [pad.left, pad.right], [0, 0]] }, filter, bias);
-      return y === null ? [] : relus ? relu(y) : y;
+      return y !== null && relus ? relu(y) : y; // null where the correlation does not apply (no SIMD)
     });
-    return Array.isArray(out) ? fallback.kernelFunc(args) : out;
+    return out ?? fallback.kernelFunc(args);
   };
   return { ...fallback, kernelFunc };
 }

@@ -1,9 +1,8 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { spatialPair } from './spatialPair';
 
 /** The forward convolutions whose 'same' padding wasm gets wrong with strides > 1. */
 export const SAME_PADDING_KERNELS = ['Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'] as const;
-
-const pair = (v: number | number[] | undefined): [number, number] => (v == null ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0]!, v[1] ?? v[0]!]);
 
 /**
  * wasm's convolutions hand 'same' padding to XNNPACK as its TensorFlow-SAME flag, and with strides > 1
@@ -16,14 +15,14 @@ const pair = (v: number | number[] | undefined): [number, number] => (v == null 
 export function makeExplicitSamePaddingConfig(stock: KernelConfig, depthwise: boolean): KernelConfig {
   const kernelFunc = (args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] => {
     const attrs = args.attrs as { pad?: unknown; strides?: number | number[]; dilations?: number | number[]; dataFormat?: string; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-    const [sh, sw] = pair(attrs.strides);
+    const [sh, sw] = spatialPair(attrs.strides);
     const { x, filter } = args.inputs;
     if (attrs.pad !== 'same' || (sh === 1 && sw === 1) || attrs.dataFormat === 'NCHW' || x == null || filter == null) return stock.kernelFunc(args);
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filter.shape as [number, number, number, number],
       [sh, sw],
-      pair(attrs.dilations),
+      spatialPair(attrs.dilations),
       'same',
       attrs.dimRoundingMode,
       depthwise,

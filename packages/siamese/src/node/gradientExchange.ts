@@ -21,7 +21,7 @@ const FAILED = -1;
  * @returns The layout to send to every replica.
  */
 export function gradientExchangeLayout(shapes: readonly number[][], replicas: number): ExchangeLayout {
-  const sizes = shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+  const sizes = sizesOf(shapes);
   const length = sizes.reduce((a, b) => a + b, 0);
   return {
     slots: new SharedArrayBuffer(length * replicas * Float32Array.BYTES_PER_ELEMENT),
@@ -39,8 +39,7 @@ export function gradientExchangeLayout(shapes: readonly number[][], replicas: nu
  */
 export function checkExchangeLayout(layout: ExchangeLayout, shapes: readonly number[][]): void {
   if (shapes.length !== layout.sizes.length) throw new Error(`gradient exchange: ${shapes.length} variables, the exchange was laid out for ${layout.sizes.length}`);
-  shapes.forEach((shape, i) => {
-    const size = shape.reduce((a, b) => a * b, 1);
+  sizesOf(shapes).forEach((size, i) => {
     if (size !== layout.sizes[i]) throw new Error(`gradient exchange: variable ${i} has ${size} values, the exchange was laid out for ${layout.sizes[i]}`);
   });
 }
@@ -123,6 +122,11 @@ export class GradientExchange {
       }
     }
   }
+}
+
+/** Element count of each shape. */
+function sizesOf(shapes: readonly number[][]): number[] {
+  return shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
 }
 
 /** One view per variable of a flat array laid out as `sizes`. */

@@ -50,15 +50,13 @@ export async function trainSiameseParallel(model: LayersModel, pairs: PairSet, o
   if (given !== undefined && (!Number.isInteger(given) || given < 1)) throw new Error(`trainSiameseParallel: options.threads must be a positive integer, got ${String(given)}`);
   if (getBackend() !== 'wasm') return trainSiamese(model, pairs, options);
   // Loaded only now: @prune/backend's root registers the wasm backend, which is already the one in use here.
-  const { defaultThreadCount, readInto } = await import('@prune/backend');
-  const threads = given ?? (await defaultThreadCount());
+  const threads = given ?? (await (await import('@prune/backend')).defaultThreadCount());
   if (threads === 1) return trainSiamese(model, pairs, options);
-  return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings, readInto), threads);
+  return runTraining(model, pairs, options, (settings) => parallelStepper(model, threads, settings), threads);
 }
 
-type ReadInto = (typeof import('@prune/backend'))['readInto'];
-
-async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed, batchSize }: TrainSettings, readInto: ReadInto): Promise<Stepper> {
+async function parallelStepper(model: LayersModel, threads: number, { learningRate, dropoutSeed, batchSize }: TrainSettings): Promise<Stepper> {
+  const { readInto } = await import('@prune/backend'); // loaded by trainSiameseParallel already
   const artifacts = await siameseToArtifacts(model);
   const seeds = seedStream(dropoutSeed);
   const exchange = gradientExchangeLayout(model.trainableWeights.map((w) => w.shape as number[]), threads);
@@ -72,11 +70,13 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
     throw error;
   }
   return {
-    step: (batch) => parallelStep(replicas, batch, (b) => {
-      readInto(b.left, inputs.left);
-      readInto(b.right, inputs.right);
-      readInto(b.labels, inputs.labels);
-    }),
+    step(batch) {
+      // The replicas have read the previous batch: they answered its step.
+      readInto(batch.left, inputs.left);
+      readInto(batch.right, inputs.right);
+      readInto(batch.labels, inputs.labels);
+      return parallelStep(replicas, batch);
+    },
     async close() {
       try {
         const shapes = model.getWeights().map((w) => w.shape);
@@ -91,13 +91,11 @@ async function parallelStepper(model: LayersModel, threads: number, { learningRa
 }
 
 /**
- * Writes the batch into the shared inputs and has each replica step on one contiguous shard of it: the replicas
- * sum their gradients in replica order through the shared exchange and each takes the same Adam step.
+ * Has each replica step on one contiguous shard of the batch in the shared inputs: the replicas sum their
+ * gradients in replica order through the shared exchange and each takes the same Adam step.
  */
-async function parallelStep(replicas: Replica[], batch: PairBatch, share: (batch: PairBatch) => void): Promise<StepOutcome> {
-  // Written and posted before the first await, so the loop makes the next batch meanwhile; the replicas have read
-  // the previous batch, as they answered its step.
-  share(batch);
+async function parallelStep(replicas: Replica[], batch: PairBatch): Promise<StepOutcome> {
+  // Posted before the first await, so the loop makes the next batch meanwhile.
   const shards = shardsOf(batch.size, replicas.length);
   const answers = await Promise.all(
     replicas.map((replica, k) => {
